@@ -1,0 +1,139 @@
+"""Load YAML safely into plain data, remembering the line of every value.
+
+Every scalar stays text (no implicit booleans or floats); the schema converts it. Duplicate keys,
+tags and aliases that could construct objects are errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.findings import Finding, error, format_path
+
+Path_ = tuple[str | int, ...]
+NULLS = {"", "~", "null", "Null", "NULL"}
+PLAIN_TAGS = tuple(
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+)
+
+
+@dataclass
+class LoadedFile:
+    """One YAML file as plain data with the line of each value (1-based)."""
+
+    name: str
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path_) -> int:
+        """The line of `path`, or of its nearest ancestor that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+
+class _Converter:
+    def __init__(self, name: str):
+        self.name = name
+        self.lines: dict[Path_, int] = {}
+        self.findings: list[Finding] = []
+
+    def convert(self, node: yaml.Node, path: Path_) -> Any:
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if node.tag not in PLAIN_TAGS and node.tag not in ("!", "?"):
+            self._fail(node, path, f"不允许使用 YAML 标签 {node.tag}")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.ScalarNode) -> str | None:
+        if node.style is None and node.value in NULLS:
+            return None
+        return node.value
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._fail(key_node, path, "键必须是文字")
+                continue
+            key = key_node.value
+            if key == "<<":
+                self._fail(key_node, path, "不支持合并键 <<，请直接写出各字段")
+                continue
+            child = (*path, key)
+            if key in out:
+                first = self.lines.get(child, 0)
+                self._fail(key_node, child, f"字段“{key}”重复（第 {first} 行已有）")
+                continue
+            self.lines[child] = key_node.start_mark.line + 1
+            out[key] = self.convert(value_node, child)
+        return out
+
+    def _fail(self, node: yaml.Node, path: Path_, message: str) -> None:
+        line = node.start_mark.line + 1
+        self.findings.append(error(self.name, line, format_path(path), message, "yaml"))
+
+
+def parse_yaml(text: str, name: str) -> tuple[LoadedFile | None, list[Finding]]:
+    """Parse one YAML document; return it with its line map, or the findings that stop it."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = exc.problem or exc.context or "无法解析"
+        return None, [error(name, line, "", f"YAML 格式错误：{_problem_zh(problem)}", "yaml")]
+    except yaml.YAMLError as exc:
+        return None, [error(name, 1, "", f"YAML 格式错误：{exc}", "yaml")]
+    if node is None:
+        return LoadedFile(name, {}, {(): 1}), []
+    conv = _Converter(name)
+    data = conv.convert(node, ())
+    return LoadedFile(name, data, conv.lines), conv.findings
+
+
+def _problem_zh(problem: str) -> str:
+    known = {
+        "mapping values are not allowed here": "此处不能出现“键: 值”（是否缺少缩进或引号？）",
+        "could not find expected ':'": "缺少冒号“:”",
+        "found character '\\t' that cannot start any token": "不能用制表符缩进，请用空格",
+        "expected <block end>, but found '<block sequence start>'": "列表缩进不一致",
+        "found undefined alias": "引用了未定义的锚点",
+        "expected ',' or ']'": "方括号列表没有闭合（缺少“]”或逗号）",
+        "expected ',' or '}'": "花括号映射没有闭合（缺少“}”或逗号）",
+        "found unexpected end of stream": "文件意外结束（引号没有闭合？）",
+    }
+    for key, text in known.items():
+        if problem.startswith(key):
+            return text
+    return problem
+
+
+def load_file(path: Path, root: Path) -> tuple[LoadedFile | None, list[Finding]]:
+    """Read and parse one file; findings name it as the user would (relative to the cwd)."""
+    name = display_name(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return None, [error(name, 1, "", "文件不是 UTF-8 编码，请另存为 UTF-8", "io")]
+    except OSError as exc:
+        return None, [error(name, 1, "", f"无法读取文件：{exc.strerror}", "io")]
+    return parse_yaml(text, name)
+
+
+def display_name(path: Path) -> str:
+    """The path relative to the working folder where it lies below it, else absolute."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path.resolve())

@@ -1,0 +1,170 @@
+"""Validate loaded files against their schemas; report every error in Chinese with its line."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from cerberus import TypeDefinition, Validator, errors
+
+from generator.findings import Finding, error, format_path
+from generator.loader import LoadedFile
+
+NUMBER = re.compile(r"-?\d+(\.\d+)?")
+COUNT = re.compile(r"\d+")
+
+
+class _Invalid(ValueError):
+    pass
+
+
+class DataValidator(Validator):
+    """Cerberus with the coercions this data needs: text to Decimal, int and bool."""
+
+    types_mapping = {
+        **Validator.types_mapping,
+        "decimal": TypeDefinition("decimal", (Decimal,), ()),
+    }
+
+    def _normalize_coerce_decimal(self, value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return value
+        if not isinstance(value, str):
+            raise _Invalid(value)
+        cleaned = unicodedata.normalize("NFKC", value).strip()
+        if not NUMBER.fullmatch(cleaned):
+            raise _Invalid(value)
+        try:
+            return Decimal(cleaned)
+        except InvalidOperation as exc:  # pragma: no cover - the regex admits only numbers
+            raise _Invalid(value) from exc
+
+    def _normalize_coerce_count(self, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if not isinstance(value, str) or not COUNT.fullmatch(value.strip()):
+            raise _Invalid(value)
+        return int(value.strip())
+
+    def _normalize_coerce_flag(self, value: Any) -> Any:
+        if isinstance(value, bool):
+            return value
+        if value in ("true", "false"):
+            return value == "true"
+        raise _Invalid(value)
+
+
+EXPECTED = {
+    "decimal": "数字金额（如 912.26）",
+    "count": "非负整数（如 24）",
+    "flag": "true 或 false",
+    "integer": "整数",
+    "string": "文字",
+    "dict": "由“字段: 值”组成的映射",
+    "list": "列表（每项以“- ”开头）",
+    "boolean": "true 或 false",
+}
+
+
+def validate_file(loaded: LoadedFile, schema: dict[str, Any]) -> tuple[Any, list[Finding]]:
+    """Return the normalized document (Decimals in place) and the findings, if any."""
+    validator = DataValidator(schema)
+    document = loaded.data if isinstance(loaded.data, dict) else None
+    if document is None:
+        msg = "文件顶层应是“字段: 值”的映射"
+        return None, [error(loaded.name, 1, "", msg, "schema")]
+    if validator.validate(document):
+        return validator.document, []
+    return None, _translate(loaded, validator, schema)
+
+
+def _translate(loaded: LoadedFile, validator: Validator, schema: dict) -> list[Finding]:
+    findings: dict[tuple, Finding] = {}
+    for err in _flatten(validator._errors):
+        path = tuple(err.document_path)
+        if path in findings:
+            continue
+        message = _message(err, schema)
+        if message is None:
+            continue
+        line = loaded.line_of(path)
+        findings[path] = error(loaded.name, line, format_path(path), message, "schema")
+    return sorted(findings.values(), key=lambda f: (f.line, f.field))
+
+
+def _flatten(errs: list) -> list:
+    out = []
+    for err in errs:
+        if err.is_group_error:
+            out.extend(_flatten(err.child_errors))
+        else:
+            out.append(err)
+    return out
+
+
+def _message(err: Any, schema: dict) -> str | None:
+    value = _show(err.value)
+    code = err.code
+    if code == errors.REQUIRED_FIELD.code:
+        return "缺少必填字段"
+    if code == errors.UNKNOWN_FIELD.code:
+        return _unknown(err, schema)
+    if code == errors.COERCION_FAILED.code:
+        kind = _coercer(err)
+        return f"应为{EXPECTED.get(kind, kind)}，实际为 {value}"
+    if code == errors.BAD_TYPE.code:
+        return f"应为{EXPECTED.get(err.constraint, err.constraint)}，实际为 {value}"
+    if code == errors.NOT_NULLABLE.code:
+        return "值为空，请填写"
+    if code == errors.EMPTY_NOT_ALLOWED.code:
+        return "不能为空"
+    if code == errors.MIN_VALUE.code:
+        return f"不能小于 {err.constraint}，实际为 {value}"
+    if code == errors.MAX_VALUE.code:
+        return f"不能大于 {err.constraint}，实际为 {value}"
+    if code == errors.UNALLOWED_VALUE.code:
+        allowed = "、".join(str(a) or "（空）" for a in err.constraint)
+        return f"取值应为 {allowed} 之一，实际为 {value}"
+    if code == errors.REGEX_MISMATCH.code:
+        return f"格式不符（应为 7 位科目编码），实际为 {value}"
+    return f"不符合要求（{err.rule}），实际为 {value}"
+
+
+def _coercer(err: Any) -> str:
+    rule = err.schema_path[-1] if err.schema_path else ""
+    definition = err.constraint if isinstance(err.constraint, str) else rule
+    return str(definition)
+
+
+def _unknown(err: Any, schema: dict) -> str:
+    name = err.document_path[-1] if err.document_path else ""
+    known = _known_keys(schema, tuple(err.document_path[:-1]))
+    hint = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
+    tail = f"，是否应为“{hint[0]}”？" if hint else f"；可用字段：{'、'.join(known)}"
+    return f"未知字段“{name}”{tail}"
+
+
+def _known_keys(schema: dict, path: tuple) -> list[str]:
+    node: Any = schema
+    for part in path:
+        if isinstance(part, int):
+            node = node.get("schema", {}) if isinstance(node, dict) else {}
+            continue
+        rule = node.get(part, {}) if isinstance(node, dict) else {}
+        node = rule.get("schema", {})
+        if rule.get("type") == "list":
+            node = node
+    if isinstance(node, dict) and node.get("type") == "dict":
+        node = node.get("schema", {})
+    return sorted(k for k in node if isinstance(node.get(k), dict)) if isinstance(node, dict) else []
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "（空）"
+    if isinstance(value, (dict, list)):
+        return "映射" if isinstance(value, dict) else "列表"
+    return f"“{value}”"
