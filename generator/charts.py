@@ -8,6 +8,7 @@ Amounts are ``Decimal`` values (万元 by default); shares are computed with ``D
 from __future__ import annotations
 
 import io
+import math
 import sys
 import textwrap
 from collections.abc import Iterator, Sequence
@@ -71,6 +72,7 @@ AXIS_COLOR = "#595959"
 GRID_COLOR = "#D9D9D9"
 FONT_SIZE = 8.0
 TITLE_SIZE = 11.0
+MAX_SERIES = 6  # more years than this would not fit in the legend row beside the unit
 MIN_PIE_LABEL_SHARE = Decimal("0.05")  # slices below 5% get no label on the pie
 EMPTY_PIE_TEXT = "本年无支出"
 
@@ -79,6 +81,7 @@ _TENTH = Decimal("0.1")
 _BAR_LABEL_STEPS: tuple[tuple[float, float], ...] = ((8, 0), (7, 0), (6, 0), (7, 90), (6, 90))
 _PIE_LABEL_SIZES: tuple[float, ...] = (8, 7.5, 7, 6.5, 6)
 _LEGEND_STEPS: tuple[tuple[int, float], ...] = ((1, 8), (1, 7), (2, 7), (2, 6), (3, 6), (3, 5))
+_LEGEND_BOX = (FIG_PX[0] * 0.47, FIG_PX[1] * 0.84)  # room beside the pie, in pixels
 
 
 class ChartFontError(RuntimeError):
@@ -254,6 +257,8 @@ def _bar_data(
 ) -> list[list[Decimal]]:
     if not groups or not series:
         raise ValueError("柱状图至少需要一个分组和一个系列")
+    if len(series) > MAX_SERIES:
+        raise ValueError(f"柱状图最多 {MAX_SERIES} 个系列，实际 {len(series)} 个")
     data = [[_to_decimal(v) for v in values] for _, values in series]
     for (name, _), values in zip(series, data, strict=True):
         if len(values) != len(groups):
@@ -265,7 +270,7 @@ def _wrap_groups(ax: Axes, groups: Sequence[str]) -> int:
     """Set group tick labels, wrapped to the group width; return the number of lines."""
     width_px = ax.get_position().width * FIG_PX[0] / len(groups)
     em_px = FONT_SIZE * DPI / 72
-    chars = max(2, int(width_px * 0.9 / em_px))
+    chars = max(2, int(width_px * 0.85 / em_px))
     wrapped = ["\n".join(textwrap.wrap(g, chars)) or g for g in groups]
     ax.set_xticks(range(len(groups)), wrapped)
     return max(label.count("\n") + 1 for label in wrapped)
@@ -321,22 +326,30 @@ def _label_bars(ax: Axes, containers: list[Any], data: list[list[Decimal]]) -> l
     return texts
 
 
-def _fit_headroom(ax: Axes, texts: Sequence[Text]) -> None:
-    """Raise the y-limit so that labels above positive bars stay inside the axes."""
+def _needed_limits(ax: Axes, texts: Sequence[Text]) -> tuple[float, float]:
+    """Y-limits that keep every value label inside the axes, given the current limits."""
     renderer = _renderer(ax.figure)  # type: ignore[arg-type]
     bottom, top = ax.get_ylim()
     box = ax.get_window_extent(renderer)
     height = box.height
-    needed = top
+    new_bottom, new_top = bottom, top
     for text in texts:
         value = text.xy[1]  # type: ignore[attr-defined]
-        if value <= 0:
-            continue
-        bar_top = box.y0 + height * (value - bottom) / (top - bottom)
-        above = text.get_window_extent(renderer).y1 - bar_top + 4
-        if above < height:
-            needed = max(needed, bottom + (value - bottom) * height / (height - above))
-    ax.set_ylim(bottom, needed)
+        end = box.y0 + height * (value - bottom) / (top - bottom)
+        extent = text.get_window_extent(renderer)
+        if value > 0:
+            room = height - (extent.y1 - end + 4)
+            new_top = max(new_top, bottom + (value - bottom) * height / max(room, 1))
+        elif value < 0:
+            room = height - (end - extent.y0 + 4)
+            new_bottom = min(new_bottom, top - (top - value) * height / max(room, 1))
+    return new_bottom, new_top
+
+
+def _fit_headroom(ax: Axes, texts: Sequence[Text]) -> None:
+    """Widen the y-limits until value labels stay inside the axes (a few fixed passes)."""
+    for _ in range(3):
+        ax.set_ylim(*_needed_limits(ax, texts))
 
 
 def _bar_header(fig: Figure, ax: Axes, title: str, unit: str, count: int) -> None:
@@ -398,24 +411,34 @@ def _draw_empty_pie(ax: Axes, text: str) -> None:
     ax.text(0, 0, text, ha="center", va="center", fontsize=10, color=AXIS_COLOR)
 
 
-def _label_wedges(ax: Axes, wedges: Sequence[Any], drawn: list[tuple[Slice, Decimal, str]],
-                  total: Decimal) -> list[Text]:
-    """Percentages inside wedges of at least 5%; a lone wedge gets name and share centred."""
-    import math
+def _wedge_text(ax: Axes, x: float, y: float, text: str, color: str, size: float) -> Text:
+    return ax.text(
+        x,
+        y,
+        text,
+        ha="center",
+        va="center",
+        fontsize=size,
+        linespacing=1.5,
+        color=_text_color(color),
+    )
 
+
+def _label_wedges(
+    ax: Axes, wedges: Sequence[Any], drawn: list[tuple[Slice, Decimal, str]], total: Decimal
+) -> list[Text]:
+    """Percentages inside wedges of at least 5%; a lone wedge gets name and share centred."""
     if len(drawn) == 1:
         item, value, color = drawn[0]
         label = f"{item.label}\n{format_share(value, total)}"
-        return [ax.text(0, 0, label, ha="center", va="center", fontsize=10,
-                        color=_text_color(color))]
+        return [_wedge_text(ax, 0, 0, label, color, 10)]
     texts = []
     for wedge, (_, value, color) in zip(wedges, drawn, strict=True):
         if value < total * MIN_PIE_LABEL_SHARE:
             continue
         angle = math.radians((wedge.theta1 + wedge.theta2) / 2)
-        texts.append(ax.text(0.72 * math.cos(angle), 0.72 * math.sin(angle),
-                             format_share(value, total), ha="center", va="center",
-                             color=_text_color(color)))
+        x, y = 0.72 * math.cos(angle), 0.72 * math.sin(angle)
+        texts.append(_wedge_text(ax, x, y, format_share(value, total), color, FONT_SIZE))
     return texts
 
 
@@ -428,29 +451,50 @@ def _fit_texts(texts: Sequence[Text], sizes: Sequence[float], renderer: Renderer
             return
 
 
+def _wrap_legend(labels: Sequence[str], columns: int, size: float) -> list[str]:
+    """Wrap legend entries to the width one column may take (CJK counted as a full em)."""
+    em_px = size * DPI / 72
+    chars = max(6, int(_LEGEND_BOX[0] / columns / em_px) - 3)
+    return ["\n".join(textwrap.wrap(label, chars)) for label in labels]
+
+
+def _add_legend(
+    fig: Figure, handles: list[Any], labels: Sequence[str], columns: int, size: float
+) -> Any:
+    return fig.legend(
+        handles,
+        labels,
+        loc="center left",
+        bbox_to_anchor=(0.51, 0.45),
+        ncols=columns,
+        fontsize=size,
+        handlelength=1.0,
+        handleheight=1.0,
+        labelspacing=0.5,
+        columnspacing=1.0,
+        borderaxespad=0,
+    )
+
+
 def _pie_legend(fig: Figure, slices: Sequence[Slice], colors: Sequence[str], unit: str) -> None:
-    """Legend beside the pie listing every slice; columns/size chosen so that it fits."""
+    """Legend beside the pie listing every slice; columns, size and wrapping chosen to fit."""
     from matplotlib.patches import Patch
 
     handles = [Patch(facecolor=c, edgecolor="none") for c in colors]
     labels = pie_legend_labels(slices, unit)
     renderer = _renderer(fig)
-    limit_w, limit_h = FIG_PX[0] * 0.47, FIG_PX[1] * 0.84
     for columns, size in _LEGEND_STEPS:
-        legend = fig.legend(handles, labels, loc="center left", bbox_to_anchor=(0.51, 0.45),
-                            ncols=columns, fontsize=size, handlelength=1.0, handleheight=1.0,
-                            labelspacing=0.5, columnspacing=1.0, borderaxespad=0)
+        legend = _add_legend(fig, handles, _wrap_legend(labels, columns, size), columns, size)
         box = legend.get_window_extent(renderer)
-        if box.width <= limit_w and box.height <= limit_h:
+        if box.width <= _LEGEND_BOX[0] and box.height <= _LEGEND_BOX[1]:
             return
-        legend.remove()
-    fig.legend(handles, labels, loc="center left", bbox_to_anchor=(0.51, 0.45),
-               ncols=_LEGEND_STEPS[-1][0], fontsize=_LEGEND_STEPS[-1][1], handlelength=1.0,
-               handleheight=1.0, labelspacing=0.3, columnspacing=0.8, borderaxespad=0)
+        if (columns, size) != _LEGEND_STEPS[-1]:
+            legend.remove()
 
 
-def _build_pie(fig: Figure, title: str, slices: Sequence[Slice], unit: str,
-               empty_text: str) -> None:
+def _build_pie(
+    fig: Figure, title: str, slices: Sequence[Slice], unit: str, empty_text: str
+) -> None:
     values = _slice_values(slices)
     total = sum(values, Decimal(0))
     colors = _colors(len(slices))
@@ -460,9 +504,13 @@ def _build_pie(fig: Figure, title: str, slices: Sequence[Slice], unit: str,
     ax.axis("off")
     drawn = [(s, v, c) for s, v, c in zip(slices, values, colors, strict=True) if v > 0]
     if drawn:
-        wedges, _ = ax.pie([float(v) for _, v, _ in drawn], colors=[c for *_, c in drawn],
-                           startangle=90, counterclock=False,
-                           wedgeprops={"edgecolor": "white", "linewidth": 1})
+        wedges, _ = ax.pie(
+            [float(v) for _, v, _ in drawn],
+            colors=[c for *_, c in drawn],
+            startangle=90,
+            counterclock=False,
+            wedgeprops={"edgecolor": "white", "linewidth": 0.6},
+        )
         texts = _label_wedges(ax, wedges, drawn, total)
         _fit_texts(texts, _PIE_LABEL_SIZES, _renderer(fig))
     else:

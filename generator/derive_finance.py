@@ -30,6 +30,7 @@ class FunctionalClass:
     code: str
     name: str
     amount: Decimal
+    items_sum: Decimal
     share: Share
 
 
@@ -145,7 +146,7 @@ def derive_finance(fin: dict[str, Any]) -> Finance:
         general_change=Change(general, prev["general_budget"]),
         change_reason=fin["change_reason"],
         functional_items=items,
-        functional_classes=_classes(items, general),
+        functional_classes=_classes(items, general, fin["functional_classes"]),
         functional=Execution(total([i.execution.budget for i in items]), general),
         personnel=_economic(fin["basic"]["personnel"]),
         public=_economic(fin["basic"]["public"]),
@@ -173,15 +174,20 @@ def _functional_item(row: dict[str, Any]) -> FunctionalItem:
     return FunctionalItem(code, *names, Execution(row["budget"], row["actual"]), definition)
 
 
-def _classes(items: tuple[FunctionalItem, ...], whole: Decimal) -> tuple[FunctionalClass, ...]:
+def _classes(
+    items: tuple[FunctionalItem, ...], whole: Decimal, reported: list[dict[str, Any]]
+) -> tuple[FunctionalClass, ...]:
+    """类 totals: as the statement reports them where given, else the sum of their 项."""
+    stated = {row["code"]: row["actual"] for row in reported}
     order: dict[str, list[FunctionalItem]] = {}
     for item in items:
         order.setdefault(item.code[:3], []).append(item)
     out = []
     for code, members in order.items():
-        amount = total([m.execution.actual for m in members])
+        summed = total([m.execution.actual for m in members])
+        amount = stated.get(code, summed)
         name = members[0].class_name
-        out.append(FunctionalClass(code, name, amount, Share(name, amount, whole)))
+        out.append(FunctionalClass(code, name, amount, summed, Share(name, amount, whole)))
     return tuple(out)
 
 

@@ -63,6 +63,8 @@ UNIT_TYPES = ["行政单位", "参公事业单位", "其他事业单位"]
 
 DEPARTMENT = {
     "name": text(),
+    "region": text(),
+    "plain_name": text(),
     "short_name": text(),
     "self_name": text(),
     "budget_level": text(),
@@ -113,6 +115,11 @@ FINANCE = {
             }
         ),
         empty=False,
+    ),
+    "functional_classes": listing(
+        record({"code": {"type": "string", "regex": r"\d{3}", "required": True},
+                "actual": money()}),
+        required=False,
     ),
     "basic": record(
         {
@@ -209,7 +216,14 @@ SELF_EVALUATION = {
     "recipient": text(),
     "method_basis": text(),
     "date": text(required=False),
-    "budget": record({"initial": money(), "adjustment": money(signed=True), "executed": money()}),
+    "budget": record(
+        {
+            "initial": money(),
+            "adjustment": money(signed=True),
+            "executed": money(),
+            "previous": money(),
+        }
+    ),
     "income_change_reason": text(),
     "spending": record(
         {
@@ -253,13 +267,25 @@ SCORING_ITEM = record(
         "deduction": flag(False),
     }
 )
+LEVELS = {
+    "type": "list",
+    "required": False,
+    "default": ["1"],
+    "schema": {"type": "integer", "coerce": "count", "min": 1, "max": 3},
+}
 SCORING = {
     "department": record(
-        {"title": text(), "note": text(required=False), "items": listing(SCORING_ITEM)}
+        {
+            "title": text(),
+            "note": text(required=False),
+            "labelled_levels": LEVELS,
+            "items": listing(SCORING_ITEM),
+        }
     ),
     "project": record(
         {
             "title_suffix": text(required=False),
+            "labelled_levels": LEVELS,
             "items": listing(SCORING_ITEM),
         }
     ),

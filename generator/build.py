@@ -1,0 +1,132 @@
+"""build: read, validate, audit, derive, draw, render — then write everything at once."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.audit import audit_report
+from generator.chartset import chart_specs
+from generator.dataset import read_dataset
+from generator.derive import Report, derive_report
+from generator.errors import BuildError, DataError
+from generator.findings import Finding
+from generator.outputs import Staging, safe_name
+from generator.render import Image, render_docx
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document to render: template, output path, what it is, the extra context."""
+
+    template: str
+    path: str
+    kind: str
+    title: str
+    project: str | None = None
+    extra: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    files: int
+    findings: list[Finding]
+
+
+def prepare(data_dir: Path, strict: bool = False) -> tuple[Report, list[Finding]]:
+    """Everything before drawing: load, validate, derive and audit. Raises DataError."""
+    dataset, findings = read_dataset(data_dir)
+    if any(f.is_error for f in findings):
+        raise DataError(findings)
+    report = derive_report(dataset)
+    findings += audit_report(dataset, report)
+    if any(f.is_error for f in findings) or (strict and findings):
+        raise DataError(findings)
+    return report, findings
+
+
+def plan_documents(report: Report, project: str | None = None) -> list[Job]:
+    """Every document of the year (or of one project), with readable, safe file names."""
+    year = report.year
+    dept = safe_name(report.department.name)
+    jobs = []
+    if project is None:
+        jobs.append(Job("disclosure.docx", f"{dept}{year}年度部门决算公开.docx", "disclosure",
+                        f"{year}年度部门决算公开"))
+        jobs.append(Job("department_letter.docx", f"自评报告/{year}年部门整体支出绩效自评报告.docx",
+                        "letter", "部门整体支出绩效自评报告"))
+    for p in report.projects:
+        if project is not None and p.name != project:
+            continue
+        stem = f"{p.index:02d}-{safe_name(p.name)}"
+        jobs.append(Job("project_table.docx", f"项目自评表/{stem}-项目支出绩效自评表.docx", "table",
+                        f"{p.name}项目支出绩效自评表", p.name, (("p", p),)))
+        for letter in report.letters:
+            if letter.project is p:
+                jobs.append(Job("project_letter.docx", f"自评报告/{stem}-自评报告.docx", "letter",
+                                f"关于{letter.subject}自评报告的函", p.name, (("l", letter),)))
+    return jobs
+
+
+def base_context(report: Report) -> dict[str, Any]:
+    return {
+        "r": report,
+        "d": report.department,
+        "f": report.finance,
+        "ev": report.evaluation,
+        "score_suffix": "自评评分表",
+    }
+
+
+def draw_charts(report: Report) -> dict[str, tuple[int, str, bytes]]:
+    return {s.name: (s.number, s.caption, s.draw()) for s in chart_specs(report)}
+
+
+def _render_job(job: Job, report: Report, images: dict[str, Image]) -> bytes:
+    context = {**base_context(report), **dict(job.extra)}
+    return render_docx(TEMPLATES / job.template, context, images)
+
+
+def build(data_dir: Path, out: Path, project: str | None = None,
+          progress: Progress | None = None, strict: bool = False) -> BuildResult:
+    say = progress or (lambda _msg: None)
+    say("读取并检查数据……")
+    report, findings = prepare(data_dir, strict)
+    if project is not None and all(p.name != project for p in report.projects):
+        names = "、".join(p.name for p in report.projects)
+        raise BuildError(f"没有名为“{project}”的项目。现有项目：{names}")
+    jobs = plan_documents(report, project)
+    say("绘制图表……")
+    charts = draw_charts(report) if project is None else {}
+    images = {name: Image(png) for name, (_, _, png) in charts.items()}
+    rendered = _render_all(jobs, report, images, say)
+    staging = Staging(out)
+    try:
+        for name, (number, caption, png) in charts.items():
+            staging.write(f"图表/图{number}-{safe_name(caption)}.png", png, "chart", None,
+                          f"图{number}：{caption}")
+        for job, data in zip(jobs, rendered, strict=True):
+            staging.write(job.path, data, job.kind, job.project, job.title)
+        staging.commit({"year": report.year, "department": report.department.name})
+    except BaseException:
+        staging.discard()
+        raise
+    return BuildResult(out, len(staging.files) + 1, findings)
+
+
+def _render_all(jobs: list[Job], report: Report, images: dict[str, Image],
+                say: Progress) -> list[bytes]:
+    say(f"生成文档（共 {len(jobs)} 份）……")
+    if len(jobs) < 4 or sys.platform == "win32":
+        return [_render_job(job, report, images) for job in jobs]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        futures = [pool.submit(_render_job, job, report, images) for job in jobs]
+        return [f.result() for f in futures]

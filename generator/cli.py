@@ -1,0 +1,110 @@
+"""Command line: check, build, preview. Thin: the work is in the pipeline modules."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from generator.errors import DataError, GeneratorError, UsageError
+from generator.findings import Finding
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage problems exit 2, in Chinese
+        self.print_usage(sys.stderr)
+        message = (message.replace("unrecognized arguments", "无法识别的参数")
+                   .replace("the following arguments are required", "缺少参数")
+                   .replace("invalid choice", "无效的命令"))
+        print(f"用法错误：{message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m generator", description="部门决算公开与绩效自评文档生成器")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    c = sub.add_parser("check", help="检查数据：校验、勾稽关系和文字中的数字")
+    c.add_argument("data_dir", type=Path, help="年度数据文件夹，如 data/2023")
+    c.add_argument("--strict", action="store_true", help="警告也视为错误")
+    b = sub.add_parser("build", help="生成全部文档到输出文件夹")
+    b.add_argument("data_dir", type=Path)
+    b.add_argument("-o", "--out", type=Path, help="输出文件夹（默认 output/<年度>）")
+    b.add_argument("--project", help="只生成该项目的自评表和自评报告")
+    b.add_argument("--strict", action="store_true", help="有警告时不生成")
+    v = sub.add_parser("preview", help="起草时的实时预览（浏览器）")
+    v.add_argument("data_dir", type=Path)
+    v.add_argument("--port", type=int, default=8023)
+    v.add_argument("--pdf", action="store_true", help="同时通过 LibreOffice 生成 PDF")
+    return p
+
+
+def _print_findings(findings: list[Finding]) -> None:
+    for f in sorted(findings, key=lambda f: (not f.is_error, f.file, f.line)):
+        print(f.format())
+    errors = sum(f.is_error for f in findings)
+    print(f"共 {errors} 个错误，{len(findings) - errors} 个警告。")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from generator.audit import audit_report
+    from generator.dataset import read_dataset
+    from generator.derive import derive_report
+
+    dataset, findings = read_dataset(args.data_dir)
+    if not any(f.is_error for f in findings):
+        findings += audit_report(dataset, derive_report(dataset))
+    _print_findings(findings)
+    failed = any(f.is_error for f in findings) or (args.strict and findings)
+    return 1 if failed else 0
+
+
+def _default_out(data_dir: Path) -> Path:
+    return Path("output") / data_dir.resolve().name
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from generator.build import build
+
+    out = args.out or _default_out(args.data_dir)
+    tty = sys.stderr.isatty()
+    start = time.perf_counter()
+
+    def progress(message: str) -> None:
+        if tty:
+            print(f"… {message}", file=sys.stderr)
+
+    result = build(args.data_dir, out, args.project, progress, strict=args.strict)
+    warnings = [f for f in result.findings if not f.is_error]
+    for f in warnings:
+        print(f.format())
+    seconds = time.perf_counter() - start
+    print(f"已生成 {result.files} 个文件到 {out}（{seconds:.1f} 秒，{len(warnings)} 个警告）。"
+          f"清单见 {out / 'manifest.json'}")
+    return 0
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    from generator.preview import serve
+
+    return serve(args.data_dir, args.port, args.pdf)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handler = {"check": cmd_check, "build": cmd_build, "preview": cmd_preview}[args.command]
+    try:
+        return handler(args)
+    except DataError as exc:
+        _print_findings(exc.findings)
+        print("数据有错误，未生成任何文件；之前的输出保持不变。", file=sys.stderr)
+        return 1
+    except UsageError as exc:
+        print(f"用法错误：{exc}", file=sys.stderr)
+        return 2
+    except GeneratorError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("已中断；之前的输出保持不变。", file=sys.stderr)
+        return 130

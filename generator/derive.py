@@ -1,0 +1,204 @@
+"""derive_report: one immutable model holding every figure any document prints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from generator import refdata
+from generator.dataset import Dataset
+from generator.derive_finance import Finance, derive_finance
+from generator.derive_projects import (
+    Funds,
+    FundRow,
+    Indicator,
+    Project,
+    derive_funds,
+    derive_indicator,
+    derive_project,
+)
+from generator.figures import Change, Execution
+from generator.scoring import ScoreTable, Subject, score_table
+
+
+@dataclass(frozen=True)
+class Department:
+    name: str
+    region: str
+    plain_name: str
+    short_name: str
+    self_name: str
+    budget_level: str
+    duties_preamble: str
+    duties: tuple[str, ...]
+    key_work: tuple[dict[str, Any], ...]
+    budget_units: tuple[dict[str, str], ...]
+    units_in_scope: tuple[str, ...]
+    subordinate_units: tuple[dict[str, str], ...]
+    managed_units: tuple[str, ...]
+    authorized: tuple[tuple[str, int], ...]
+    actual_staff: tuple[tuple[str, int], ...]
+    funding: str
+
+    def budget_unit_count(self, kind: str | None = None) -> int:
+        return sum(1 for u in self.budget_units if kind is None or u["type"] == kind)
+
+    def subordinates(self, kind: str | None = None) -> tuple[dict[str, str], ...]:
+        return tuple(u for u in self.subordinate_units if kind is None or u["type"] == kind)
+
+    @property
+    def authorized_total(self) -> int:
+        return sum(n for _, n in self.authorized)
+
+    @property
+    def actual_total(self) -> int:
+        return sum(n for _, n in self.actual_staff)
+
+
+@dataclass(frozen=True)
+class ProjectLetter:
+    """A project's 自评报告的函 with its 评分表."""
+
+    project: Project
+    subject: str
+    texts: dict[str, str]
+    scores: ScoreTable
+
+    @property
+    def funds(self) -> Funds:
+        return self.project.funds
+
+
+@dataclass(frozen=True)
+class DepartmentEvaluation:
+    """The department-wide self-evaluation: letter facts, 目标自评表 and 评分表."""
+
+    funds: Funds
+    rows: tuple[FundRow, ...]
+    budget_change: Change
+    spending_budget: Decimal
+    spending_stock: Decimal
+    spending_change: Change
+    carryover: Decimal
+    goal_target: str
+    goal_actual: str
+    indicators: tuple[Indicator, ...]
+    scores: ScoreTable
+    texts: dict[str, Any]
+    framework_title: str
+    framework_note: str
+
+
+@dataclass(frozen=True)
+class Report:
+    year: int
+    previous_year: int
+    unit: str
+    department: Department
+    finance: Finance
+    projects: tuple[Project, ...]
+    letters: tuple[ProjectLetter, ...]
+    evaluation: DepartmentEvaluation
+    highlight: tuple[str, ...]
+    glossary: tuple[tuple[str, str], ...]
+
+    @property
+    def pre_assessed_count(self) -> int:
+        return sum(p.pre_assessed for p in self.projects)
+
+    @property
+    def goal_count(self) -> int:
+        return sum(1 for p in self.projects if p.indicators)
+
+    @property
+    def monitored_count(self) -> int:
+        return sum(p.monitored for p in self.projects)
+
+
+def derive_report(data: Dataset) -> Report:
+    year = data["year.yaml"]
+    finance = derive_finance(data["finance.yaml"])
+    projects = tuple(
+        derive_project(i + 1, doc.name, doc.content) for i, doc in enumerate(data.projects)
+    )
+    scoring = data["scoring.yaml"]
+    return Report(
+        year=year["year"],
+        previous_year=year["previous_year"],
+        unit=year["unit"],
+        department=_department(data["department.yaml"]),
+        finance=finance,
+        projects=projects,
+        letters=tuple(_letter(p, scoring["project"]) for p in projects if p.letter),
+        evaluation=_evaluation(data["self_evaluation.yaml"], scoring["department"], finance, projects),
+        highlight=tuple(data["performance.yaml"]["highlight"]),
+        glossary=_glossary(finance),
+    )
+
+
+def _department(raw: dict[str, Any]) -> Department:
+    staffing = raw["staffing"]
+    return Department(
+        name=raw["name"],
+        region=raw["region"],
+        plain_name=raw["plain_name"],
+        short_name=raw["short_name"],
+        self_name=raw["self_name"],
+        budget_level=raw["budget_level"],
+        duties_preamble=raw["duties"]["preamble"],
+        duties=tuple(raw["duties"]["items"]),
+        key_work=tuple(raw["key_work"]),
+        budget_units=tuple(raw["budget_units"]),
+        units_in_scope=tuple(raw["units_in_scope"]),
+        subordinate_units=tuple(raw["subordinate_units"]),
+        managed_units=tuple(raw["managed_units"]),
+        authorized=tuple(staffing["authorized"].items()),
+        actual_staff=tuple(staffing["actual"].items()),
+        funding=staffing["funding"],
+    )
+
+
+def _letter(project: Project, framework: dict[str, Any]) -> ProjectLetter:
+    raw = project.letter or {}
+    subject = Subject(project.indicators, project.execution)
+    texts = {k: v for k, v in raw.items() if k not in ("subject", "scores")}
+    scores = score_table(framework, raw["scores"], subject)
+    return ProjectLetter(project, raw["subject"], texts, scores)
+
+
+def _evaluation(
+    raw: dict[str, Any], framework: dict[str, Any], finance: Finance, projects: tuple[Project, ...]
+) -> DepartmentEvaluation:
+    budget = {k: raw["budget"][k] for k in ("initial", "adjustment", "executed")}
+    funds, rows = derive_funds({"general_budget": budget})
+    indicators = tuple(derive_indicator(i) for i in raw["indicators"])
+    subject = Subject(indicators, funds.execution, projects)
+    spending = raw["spending"]
+    spent = spending["from_budget"] + spending["from_stock"]
+    return DepartmentEvaluation(
+        funds=funds,
+        rows=rows,
+        budget_change=Change(funds.budget, raw["budget"]["previous"]),
+        spending_budget=spending["from_budget"],
+        spending_stock=spending["from_stock"],
+        spending_change=Change(spent, spending["previous_total"]),
+        carryover=raw["carryover"],
+        goal_target=raw["goal"]["target"],
+        goal_actual=raw["goal"]["actual"],
+        indicators=indicators,
+        scores=score_table(framework, raw["scores"], subject),
+        texts=raw,
+        framework_title=framework["title"],
+        framework_note=framework["note"],
+    )
+
+
+def _glossary(finance: Finance) -> tuple[tuple[str, str], ...]:
+    ref = refdata.glossary()
+    entries = [(e["term"], e["definition"]) for e in ref["before"]]
+    entries += [(i.title, i.definition) for i in finance.functional_items]
+    entries += [(e["term"], e["definition"]) for e in ref["after"]]
+    return tuple(entries)
+
+

@@ -1,0 +1,62 @@
+"""Amounts written in prose: find them, and the figures of the data they should match."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|元)")
+
+
+def amounts_in(text: str) -> Iterator[tuple[Decimal, str]]:
+    for match in AMOUNT.finditer(text):
+        yield Decimal(match.group(1)), match.group(2)
+
+
+def _decimals(node: Any) -> Iterator[Decimal]:
+    if isinstance(node, Decimal):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _decimals(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            yield from _decimals(value)
+
+
+def figure_pool(data: Any, report: Any) -> dict[str, set[Decimal]]:
+    """Every amount the data holds or implies, in 万元 and in 元 (normalized)."""
+    values: set[Decimal] = set()
+    for doc in [*data.files.values(), *data.projects]:
+        values.update(_decimals(doc.content))
+    values.update(_derived(report))
+    wan = {v.normalize() for v in values}
+    yuan = {(v * 10000).normalize() for v in values} | wan
+    return {"万元": wan, "元": yuan}
+
+
+def _derived(report: Any) -> Iterable[Decimal]:
+    f = report.finance
+    yield f.expenditure_total
+    yield f.total_change.size
+    yield f.general_change.size
+    yield f.operating_costs.size
+    yield f.three_public.reception.change.size
+    yield f.functional.budget
+    for c in f.functional_classes:
+        yield c.amount
+    for p in report.projects:
+        yield p.funds.budget
+        yield p.funds.execution.balance
+    ev = report.evaluation
+    yield ev.funds.budget
+    yield ev.spending_change.current
+    yield ev.spending_change.size
+
+
+def nearest(value: Decimal, pool: set[Decimal]) -> Decimal | None:
+    if not pool:
+        return None
+    return min(pool, key=lambda v: (abs(v - value), v))

@@ -1,0 +1,162 @@
+"""Helpers to write docxtpl templates with python-docx: styles, paragraphs, tables, merges."""
+
+from __future__ import annotations
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+BODY_FONT = "仿宋_GB2312"
+HEI = "黑体"
+KAI = "楷体_GB2312"
+TITLE_FONT = "方正小标宋简体"
+
+
+def set_font(style_or_run, east_asia: str, size: float | None = None, bold: bool = False) -> None:
+    font = style_or_run.font
+    font.name = "Times New Roman"
+    if size:
+        font.size = Pt(size)
+    font.bold = bold
+    rpr = style_or_run.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    fonts.set(qn("w:eastAsia"), east_asia)
+
+
+def new_document() -> Document:
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    _styles(doc)
+    _page_numbers(section)
+    return doc
+
+
+def _styles(doc: Document) -> None:
+    normal = doc.styles["Normal"]
+    set_font(normal, BODY_FONT, 16)
+    normal.paragraph_format.first_line_indent = Pt(32)
+    normal.paragraph_format.line_spacing = Pt(28)
+    normal.paragraph_format.space_after = Pt(0)
+    for name, font, size in (("Title", TITLE_FONT, 22), ("Heading 1", HEI, 16),
+                             ("Heading 2", HEI, 16), ("Heading 3", KAI, 16)):
+        style = doc.styles[name]
+        set_font(style, font, size, bold=False)
+        style.font.color.rgb = None
+        pf = style.paragraph_format
+        pf.space_before, pf.space_after = Pt(6), Pt(6)
+        pf.first_line_indent = Pt(0) if name in ("Title", "Heading 1") else Pt(32)
+        pf.keep_with_next = True
+        if name in ("Title", "Heading 1"):
+            pf.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    table_text = doc.styles.add_style("Table Text", 1)
+    table_text.base_style = normal
+    set_font(table_text, BODY_FONT, 10.5)
+    table_text.paragraph_format.first_line_indent = Pt(0)
+    table_text.paragraph_format.line_spacing = 1.0
+    caption = doc.styles.add_style("Figure Caption", 1)
+    caption.base_style = normal
+    set_font(caption, KAI, 14)
+    caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    caption.paragraph_format.first_line_indent = Pt(0)
+    plain = doc.styles.add_style("Flush", 1)
+    plain.base_style = normal
+    plain.paragraph_format.first_line_indent = Pt(0)
+
+
+def _page_numbers(section) -> None:
+    para = section.footer.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para.add_run("— ")
+    add_field(para, "PAGE", "1")
+    para.add_run(" —")
+
+
+def add_field(paragraph, instruction: str, shown: str) -> None:
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), ("instr", instruction), ("separate", None),
+                       ("text", shown), ("end", None)):
+        if kind == "instr":
+            node = OxmlElement("w:instrText")
+            node.set(qn("xml:space"), "preserve")
+            node.text = f" {text} "
+        elif kind == "text":
+            node = OxmlElement("w:t")
+            node.text = text
+        else:
+            node = OxmlElement("w:fldChar")
+            node.set(qn("w:fldCharType"), kind)
+        run._r.append(node)
+
+
+def para(doc, text: str = "", style: str | None = None, center: bool = False):
+    p = doc.add_paragraph(style=style)
+    if text:
+        p.add_run(text)
+    if center:
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.first_line_indent = Pt(0)
+    return p
+
+
+def lines(doc, texts: list[str], style: str = "Title"):
+    """One paragraph holding several lines (title blocks)."""
+    p = doc.add_paragraph(style=style)
+    for i, text in enumerate(texts):
+        if i:
+            p.add_run().add_break()
+        p.add_run(text)
+    return p
+
+
+def page_break(doc) -> None:
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def table(doc, cols: int, widths_cm: list[float]):
+    t = doc.add_table(rows=0, cols=cols)
+    t.style = doc.styles["Table Grid"]
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    t.autofit = False
+    grid = t._tbl.tblGrid
+    for col, width in zip(grid.findall(qn("w:gridCol")), widths_cm, strict=True):
+        col.set(qn("w:w"), str(int(Cm(width).twips)))
+    t._widths = widths_cm
+    return t
+
+
+def row(t, cells: list[str], spans: list[int] | None = None, bold: bool = False):
+    """Append a row; `spans` merges cells horizontally (e.g. [1, 2, 1, 3])."""
+    r = t.add_row()
+    for i, cell in enumerate(r.cells):
+        cell.width = Cm(t._widths[i])
+    spans = spans or [1] * len(cells)
+    col = 0
+    for text, span in zip(cells, spans, strict=True):
+        cell = r.cells[col]
+        if span > 1:
+            cell = cell.merge(r.cells[col + span - 1])
+        p = cell.paragraphs[0]
+        p.style = "Table Text"
+        run = p.add_run(text)
+        run.bold = bold
+        col += span
+    return r
+
+
+def vmerge(cell, value: str) -> None:
+    """Mark a cell as part of a vertical merge; `value` may be a Jinja expression."""
+    tcpr = cell._tc.get_or_add_tcPr()
+    node = OxmlElement("w:vMerge")
+    node.set(qn("w:val"), value)
+    tcpr.append(node)

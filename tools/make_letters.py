@@ -1,0 +1,245 @@
+"""Template parts for the self-evaluation: letters, 自评表 and 评分表 (shared by all templates)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docxkit import lines, new_document, page_break, para, row, table, vmerge
+
+Y = "{{ r.year }}"
+DEPT = "{{ d.name }}"
+FUND_HEAD = ["年初预算数", "全年预算数", "全年执行数"]
+
+
+def funds_block(t, var: str, label: str, rate_head: str, blank_zero: bool) -> None:
+    """项目资金 rows: a header and one row per source, the left column merged."""
+    head = row(t, [label, "", *FUND_HEAD, rate_head], [1, 2, 1, 1, 1, 1])
+    vmerge(head.cells[0], "restart")
+    body = row(t, ["{%tr for x in " + var + ".rows %}"], [7])
+    line = row(t, ["", "{{ x.label }}", "{{ fund(x.funds.initial, %s) }}" % blank_zero,
+                   "{{ fund(x.funds.budget, %s) }}" % blank_zero,
+                   "{{ fund(x.funds.executed, %s) }}" % blank_zero,
+                   "{{ rate(x.funds, %s) }}" % blank_zero], [1, 2, 1, 1, 1, 1])
+    vmerge(line.cells[0], "continue")
+    row(t, ["{%tr endfor %}"], [7])
+    assert body and line
+
+
+def indicators_block(t, var: str, head: str) -> None:
+    top = row(t, [head, "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值",
+                  "偏差原因分析及改进措施"])
+    vmerge(top.cells[0], "restart")
+    row(t, ["{%tr for i, m in " + var + ".indicators|merged('level1') %}"], [7])
+    line = row(t, ["", "{{ i.level1 if m == 'restart' else '' }}", "{{ i.level2 }}",
+                   "{{ i.name }}", "{{ i.target }}", "{{ i.actual }}", "{{ i.deviation_text }}"])
+    vmerge(line.cells[0], "continue")
+    vmerge(line.cells[1], "{{ m }}")
+    row(t, ["{%tr endfor %}"], [7])
+
+
+def goal_block(t, var: str, head: str, left: str, right: str) -> None:
+    top = row(t, [head, left, right], [1, 3, 3])
+    vmerge(top.cells[0], "restart")
+    body = row(t, ["", "{{ %s.goal_target }}" % var, "{{ %s.goal_actual }}" % var], [1, 3, 3])
+    vmerge(body.cells[0], "continue")
+
+
+WIDTHS = [2.0, 1.9, 1.9, 3.4, 2.1, 2.1, 2.6]
+
+
+def project_table(doc, var: str = "p") -> None:
+    """广元市昭化区财政项目支出绩效自评表 of the project `var`."""
+    t = table(doc, 7, WIDTHS)
+    row(t, ["{{ d.region }}财政项目支出绩效自评表"], [7], bold=True)
+    row(t, [f"（{Y}年度）"], [7])
+    row(t, ["项目名称", "{{ %s.name }}" % var], [1, 6])
+    row(t, ["主管部门", DEPT, "实施单位", DEPT], [1, 2, 1, 3])
+    funds_block(t, var, "项目资金（万元）", "执行率", blank_zero=False)
+    goal_block(t, var, "年度总体目标", "预期目标", "实际完成情况")
+    indicators_block(t, var, "绩效指标")
+
+
+def department_table(doc) -> None:
+    t = table(doc, 7, WIDTHS)
+    row(t, ["{{ d.region }}部门整体支出绩效目标自评表"], [7], bold=True)
+    row(t, [f"（{Y} 年度）"], [7])
+    row(t, ["主管部门", DEPT, "实施单位", DEPT], [1, 2, 1, 3])
+    funds_block(t, "ev", "项目（政策）资金（万元）", "执行率(%)", blank_zero=True)
+    goal_block(t, "ev", "整体\n目标", "年度目标", "完成情况")
+    indicators_block(t, "ev", "部门整体绩效指标")
+
+
+def score_table(doc, var: str, extra_column: bool) -> None:
+    """评分表 rows with their levels merged; totals derived."""
+    cols = 8 if extra_column else 7
+    widths = [1.8, 1.8, 1.8, 1.2, 3.0, 5.0, 1.4] + ([1.4] if extra_column else [])
+    t = table(doc, cols, widths)
+    head = ["绩效指标", "指标分值", "指标解释", "评价要点及说明", "自评得分"]
+    head += ["财政复核得分"] if extra_column else []
+    row(t, head, [3] + [1] * (len(head) - 1), bold=True)
+    row(t, ["一级指标", "二级指标", "三级指标"] + [""] * (cols - 3))
+    row(t, ["{%tr for x in " + var + "|score_rows %}"], [cols])
+    cells = ["{{ x.label1 }}", "{{ x.label2 }}", "{{ x.label3 }}", "{{ x.points|score }}",
+             "{{ x.explanation }}", "{{ x.criteria }}", "{{ x.shown }}"]
+    cells += [""] if extra_column else []
+    line = row(t, cells)
+    for i, key in enumerate(("m1", "m2", "m3")):
+        vmerge(line.cells[i], "{{ x.%s }}" % key)
+    row(t, ["{%tr endfor %}"], [cols])
+    total = ["合计", "{{ %s.points|score }}" % var, "", "", "{{ %s.total|score }}" % var]
+    total += [""] if extra_column else []
+    row(t, total, [3] + [1] * (len(total) - 1))
+
+
+def department_letter(doc) -> None:
+    lines(doc, [DEPT, f"关于报送{Y}年部门整体支出绩效", "自评报告的函"])
+    para(doc, "{{ ev.texts.recipient }}：", "Flush")
+    para(doc, "贵单位《{{ ev.texts.notice.title }}》（{{ ev.texts.notice.number }}）已收悉，"
+              f"{{{{ d.self_name }}}}立即组织专人开展{Y}年度部门整体支出绩效评估，现将"
+              f"{{{{ d.self_name }}}}{Y}年部门整体支出绩效自评情况报告如下：")
+    para(doc, "一、预算单位概况", "Heading 2")
+    para(doc, "（一）机构职能")
+    para(doc, "{{ duties(d) }}")
+    para(doc, "（二）机构组成")
+    para(doc, "{{ units_sentence(d) }}")
+    para(doc, "（三）人员概况")
+    para(doc, "{{ staff_sentence(d, r.year) }}")
+    para(doc, "（四）当年重点工作任务概述")
+    para(doc, "{%p for w in d.key_work %}")
+    para(doc, "{{ loop.index }}.{{ w.title }}。{% for p in w.points %}{{ cn(loop.index) }}是"
+              "{{ p.title }}。{{ p.detail }}{% endfor %}")
+    para(doc, "{%p endfor %}")
+    para(doc, "二、预算单位财政收支管理情况", "Heading 2")
+    para(doc, "（一）收入情况")
+    para(doc, f"{Y}年年初预算收入为{{{{ ev.funds.initial|wan }}}}万元，预算调整收入"
+              "{{ ev.funds.adjustment|wan }}万元，全年预算收入为{{ ev.funds.budget|wan }}万元，"
+              "全年预算收入与上年相比{{ ev.budget_change.verb }}{{ ev.budget_change.size|wan }}"
+              "万元，主要变动原因是：{{ ev.texts.income_change_reason }}")
+    para(doc, "（二）支出情况")
+    para(doc, f"{Y}年年初预算支出为{{{{ ev.funds.initial|wan }}}}万元，预算调整支出"
+              "{{ ev.funds.adjustment|wan }}万元，全年预算支出为{{ ev.spending_budget|wan }}万元，"
+              "存量资金安排支出{{ ev.spending_stock|wan }}万元，支出总计"
+              "{{ ev.spending_change.current|wan }}万元。全年支出与上年相比"
+              "{{ ev.spending_change.verb }}{{ ev.spending_change.size|wan }}万元，主要变动原因是："
+              "{{ ev.texts.spending.change_reason }}")
+    para(doc, "（三）结转和结余情况")
+    para(doc, f"{Y}年结余结转{{{{ ev.carryover|wan }}}}万元。")
+    para(doc, "三、部门整体预算绩效管理情况", "Heading 2")
+    para(doc, "（一）部门预算绩效管理")
+    para(doc, f"{DEPT}根据单位实际情况制定年初部门预算绩效目标，其中人员类"
+              "{{ f.personnel.total|wan }}万元按月保障在职人员工资保险；公用支出及其他运转类"
+              "{{ f.public.total|wan }}万元保障各项日常工作正常运转，包括办公费、差旅费、公务接待费、"
+              "印刷费等支出；项目支出{{ f.project.amount|wan }}万元保障"
+              "{{ ev.texts.budget_projects_text }}项目的顺利开展。支付过程及时有力，控制有度，"
+              "无低效无效率资金使用情况，无违规记录，实现了年初制定的绩效目标。日常公用经费如办公费、"
+              "印刷费、会议费等年初预算数与决算实际数对比在正常范围内。")
+    para(doc, "(二)结果应用公开情况")
+    para(doc, "{{ ev.texts.results_disclosure }}")
+    para(doc, "(三)自评质量")
+    para(doc, "{{ ev.texts.quality }}")
+    para(doc, "（四）{{ ev.texts.audit_result }}")
+    para(doc, "四、存在的措施问题及建议", "Heading 2")
+    para(doc, "（一）存在问题")
+    para(doc, "{{ ev.texts.problems }}")
+    para(doc, "（二）改进建议（措施）")
+    para(doc, "{{ ev.texts.suggestions }}")
+    para(doc, f"附件：1. {DEPT}{Y}年部门整体支出绩效目标自评表")
+    para(doc, f"2.{DEPT}{Y}年部门整体支出绩效自评评分表")
+    signature(doc)
+    page_break(doc)
+    para(doc, "附件1", "Flush")
+    department_table(doc)
+    page_break(doc)
+    para(doc, "附件2", "Flush")
+    para(doc, "{{ ev.framework_title }}", "Heading 2", center=True)
+    score_table(doc, "ev.scores", extra_column=True)
+    para(doc, "{{ ev.framework_note }}", "Flush")
+
+
+def signature(doc) -> None:
+    p = para(doc, DEPT, "Flush")
+    p.alignment = 2
+    p = para(doc, "{{ ev.texts.date }}", "Flush")
+    p.alignment = 2
+
+
+def project_letter(doc, var: str = "l") -> None:
+    p = var + ".project"
+    lines(doc, [DEPT, "关于{{ %s.subject }}" % var, "自评报告的函"])
+    para(doc, "{{ ev.texts.recipient }}：", "Flush")
+    para(doc, "贵单位《{{ ev.texts.notice.title }}》（{{ ev.texts.notice.number }}）已收悉，"
+              f"{{{{ d.self_name }}}}立即组织专人开展{Y}年度项目支出绩效评估，现将{{{{ d.self_name }}}}"
+              f"关于{Y}年{{{{ {var}.subject }}}}绩效自评情况报告如下：")
+    para(doc, "一、项目概况", "Heading 2")
+    para(doc, f"（一）项目资金申报及批复情况。{Y}年{{{{ {var}.subject }}}}按照预算报批流程，年初预算"
+              f"{{{{ {var}.funds.initial|wan }}}}万元，{Y}年预算{{{{ adjust_word({var}.funds) }}}}"
+              f"{{{{ {var}.funds.adjustment|abs|wan }}}}万元，项目总预算{{{{ {var}.funds.budget|wan }}}}"
+              "万元。")
+    para(doc, "（二）项目绩效目标。{{ %s.texts.goal }}" % var)
+    para(doc, "（三）项目资金申报相符性。该项目申报内容与具体实施内容相符，申报目标是合理可行的。")
+    para(doc, "（四）自评步骤及方法。项目支出经费依据{{ ev.texts.method_basis }}文件自评且逐项量分。")
+    para(doc, "二、项目实施及管理情况", "Heading 2")
+    para(doc, "（一）资金计划、到位及使用情况")
+    para(doc, f"1.资金计划及到位，项目支出经费{{{{ funds_source({var}.funds) }}}}财政拨款资金为"
+              f"{{{{ {var}.funds.budget|wan }}}}万元，资金到位情况与资金计划相符，到位率100%。")
+    para(doc, "2.资金使用")
+    para(doc, f"截止{Y}年12月31日，该项目资金已支付{{{{ {var}.funds.executed|wan }}}}万元，支付率"
+              f"{{{{ {var}.funds.execution.rate|pct(2) }}}}，{Y}年该项目经费"
+              f"{{{{ balance_words({var}.funds.execution) }}}}。资金用于的范围、支付标准、支付进度、"
+              "支付依据等合规合法，并与预算相符。")
+    para(doc, "（二）项目财务管理情况")
+    para(doc, "该项经费严格按照项目财务管理制度执行、机构设置健全，会计核算及账务处理到位。严格执行财务"
+              "管理制度、财务处理及时、会计核算规范。")
+    para(doc, "（三）项目组织实施及管理情况")
+    para(doc, "该项目严格按照相关制度管理和实施，严格项目监管，项目进展都严格按照相关要求执行，并做好资金"
+              "支付报批程序和的审核审批手续。")
+    para(doc, "三、项目绩效情况", "Heading 2")
+    para(doc, "（一）项目完成情况")
+    para(doc, "{{ %s.texts.completion }}" % var)
+    para(doc, "（二）项目效益情况。")
+    para(doc, "{{ %s.texts.benefit }}" % var)
+    para(doc, "四、评价结论及问题建议", "Heading 2")
+    para(doc, "（一）评价结论。")
+    para(doc, "{{ %s.texts.conclusion }}" % var)
+    para(doc, "（二）存在的问题。")
+    para(doc, "{{ %s.texts.problems }}" % var)
+    para(doc, "（三）相关措施建议。")
+    para(doc, "{{ %s.texts.suggestions }}" % var)
+    para(doc, f"附件1.{Y}年{{{{ {var}.subject }}}}项目支出绩效自评表")
+    para(doc, f"附件2.{Y}年{{{{ {var}.subject }}}}项目自评评分表")
+    signature(doc)
+    page_break(doc)
+    para(doc, "附件1", "Flush")
+    project_table(doc, p)
+    page_break(doc)
+    para(doc, "附件2", "Flush")
+    para(doc, "{{ d.plain_name }}" + Y + "年{{ %s.subject }}{{ score_suffix }}" % var,
+         "Heading 2", center=True)
+    score_table(doc, var + ".scores", extra_column=False)
+
+
+def project_annexes(doc) -> None:
+    page_break(doc)
+    para(doc, f"附表：部门预算项目支出绩效自评表（{Y}年度）", "Flush")
+    para(doc, "{%p for p in r.projects %}")
+    project_table(doc, "p")
+    para(doc, "")
+    para(doc, "{%p endfor %}")
+    page_break(doc)
+    para(doc, "附件2", "Flush")
+    para(doc, "{%p for l in r.letters %}")
+    project_letter(doc, "l")
+    page_break(doc)
+    para(doc, "{%p endfor %}")
+
+
+def build_letter_templates(out: Path) -> None:
+    doc = new_document()
+    department_letter(doc)
+    doc.save(out / "department_letter.docx")
+    doc = new_document()
+    project_letter(doc, "l")
+    doc.save(out / "project_letter.docx")
+    doc = new_document()
+    project_table(doc, "p")
+    doc.save(out / "project_table.docx")

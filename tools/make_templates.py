@@ -1,0 +1,208 @@
+"""Write the docxtpl templates in templates/ (run once after changing this file).
+
+The templates are ordinary Word files: open them in Word or WPS to adjust fonts and layout;
+this script only gives them their first form. Jinja names come from generator/render.py.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docxkit import lines, new_document, page_break, para, row, table, vmerge
+
+OUT = Path(__file__).resolve().parent.parent / "templates"
+Y = "{{ r.year }}"
+P = "{{ r.previous_year }}"
+DEPT = "{{ d.name }}"
+
+
+def part_one(doc) -> None:
+    para(doc, "第一部分 部门概况", "Heading 1")
+    para(doc, "一、部门职责", "Heading 2")
+    para(doc, "（一）主要职能。")
+    para(doc, "{{ duties(d) }}")
+    para(doc, f"（二）{Y}年重点工作完成情况。")
+    para(doc, "{%p for w in d.key_work %}")
+    para(doc, "{{ loop.index }}．{{ w.title }}。{% for p in w.points %}{{ cn(loop.index) }}是"
+              "{{ p.title }}。{% endfor %}")
+    para(doc, "{%p endfor %}")
+    para(doc, "二、机构设置", "Heading 2")
+    para(doc, f"{DEPT}部门属于{{{{ d.budget_level }}}}，{{% if d.budget_unit_count() %}}有二级预算单位"
+              "{{ d.budget_unit_count() }}个{% else %}无二级预算单位{% endif %}，其中行政单位"
+              "{{ d.budget_unit_count('行政单位') }}个，参照公务员法管理的事业单位"
+              "{{ d.budget_unit_count('参公事业单位') }}个，其他事业单位"
+              "{{ d.budget_unit_count('其他事业单位') }}个。")
+    para(doc, f"纳入{Y}年度部门决算编制范围的独立编制机构包括："
+              "{{ d.units_in_scope|join('、') or '无' }}")
+
+
+def chart(doc, name: str, caption: str) -> None:
+    para(doc, "{{ chart['%s'] }}" % name, center=True)
+    para(doc, caption, "Figure Caption")
+
+
+def part_two_totals(doc) -> None:
+    para(doc, f"第二部分  {Y}年度部门决算情况说明", "Heading 1")
+    para(doc, "一、收入支出决算总体情况说明", "Heading 2")
+    para(doc, f"{Y}年度收、支总计均为{{{{ f.expenditure_total|wan }}}}万元。与{P}年度相比，"
+              "收、支总计各{{ f.total_change|yoy(0) }}。主要变动原因是{{ f.change_reason }}。")
+    chart(doc, "totals", "（图1：收、支决算总计变动情况图）")
+    para(doc, "二、收入决算情况说明", "Heading 2")
+    para(doc, f"{Y}年本年收入合计{{{{ f.income_total|wan }}}}万元，其中："
+              "{% for s, p in f.income|with_pct(1) %}{{ s.label }}{{ s.amount|wan }}万元，占{{ p }}"
+              "{{ '；' if not loop.last else '。' }}{% endfor %}")
+    chart(doc, "income", "（图2：收入决算结构图）")
+    para(doc, "三、支出决算情况说明", "Heading 2")
+    para(doc, f"{Y}年本年支出合计{{{{ f.expenditure_total|wan }}}}万元，其中："
+              "{% for s, p in spending(f)|with_pct(1) %}{{ s.label }}{{ s.amount|wan }}万元，"
+              "占{{ p }}{{ '；' if not loop.last else '。' }}{% endfor %}")
+    chart(doc, "expenditure", "（图3：支出决算结构图）")
+    para(doc, "四、财政拨款收入支出决算总体情况说明", "Heading 2")
+    para(doc, f"{Y}年度财政拨款收、支总计均为{{{{ f.fiscal_change.current|wan }}}}万元。与{P}年度"
+              "相比，财政拨款收、支总计各{{ f.fiscal_change|yoy(0) }}。主要变动原因是"
+              "{{ f.change_reason }}。")
+    chart(doc, "fiscal", "（图4：财政拨款收、支决算总计变动情况）")
+
+
+def part_two_general(doc) -> None:
+    para(doc, "五、一般公共预算财政拨款支出决算情况说明", "Heading 2")
+    para(doc, "（一）一般公共预算财政拨款支出决算总体情况", "Heading 3")
+    para(doc, f"{Y}年度一般公共预算财政拨款支出{{{{ f.general_change.current|wan }}}}万元，占本年"
+              "支出合计的{{ share(f.general_change.current, f.expenditure_total)|pct(1) }}。"
+              f"与{P}年度相比，一般公共预算财政拨款支出{{{{ f.general_change|yoy(0) }}}}。"
+              "主要变动原因是{{ f.change_reason }}。")
+    chart(doc, "general", "（图5：一般公共预算财政拨款支出决算变动情况）")
+    para(doc, "（二）一般公共预算财政拨款支出决算结构情况", "Heading 3")
+    para(doc, f"{Y}年度一般公共预算财政拨款支出{{{{ f.general_change.current|wan }}}}万元，"
+              "主要用于以下方面: {% for c, p in f.functional_classes|map(attribute='share')|list"
+              "|with_pct(1) %}{{ c.label }}{{ c.amount|wan }}万元，占{{ p }}"
+              "{{ '；' if not loop.last else '。' }}{% endfor %}")
+    chart(doc, "functional", "（图6：一般公共预算财政拨款支出决算结构）")
+    para(doc, "（三）一般公共预算财政拨款支出决算具体情况", "Heading 3")
+    para(doc, f"{Y}年度一般公共预算支出全年预算数为{{{{ f.functional.budget|wan }}}}万元，支出决算数"
+              "为{{ f.functional.actual|wan }}万元，完成全年预算数的"
+              "{{ f.functional.rate|pct(1) }}。其中：")
+    para(doc, "{%p for i in f.functional_items %}")
+    para(doc, "{{ loop.index }}.{{ i.title }}:全年预算为{{ i.execution.budget|wan }}万元，支出决算"
+              "为{{ i.execution.actual|wan }}万元，完成全年预算的{{ i.execution.rate|pct(1) }}。")
+    para(doc, "{%p endfor %}")
+
+
+def part_two_basic(doc) -> None:
+    para(doc, "六、一般公共预算财政拨款基本支出决算情况说明", "Heading 2")
+    para(doc, f"{Y}年度一般公共预算财政拨款基本支出{{{{ f.basic_total|wan }}}}万元，其中：")
+    for label, var in (("人员经费", "f.personnel"), ("公用经费", "f.public")):
+        para(doc, f"{label}{{{{ {var}.total|wan }}}}万元，主要包括：{{% for i in {var}.items %}}"
+                  "{{ i.label }}{{ i.amount|wan }}万元{{ '、' if not loop.last else '。' }}"
+                  "{% endfor %}")
+
+
+def part_two_three_public(doc) -> None:
+    t = "f.three_public"
+    para(doc, "七、财政拨款“三公”经费支出决算情况说明", "Heading 2")
+    para(doc, "（一）“三公”经费财政拨款支出决算总体情况说明", "Heading 3")
+    para(doc, f"{Y}年度“三公”经费财政拨款支出预算为{{{{ {t}.execution.budget|wan }}}}万元，支出决算"
+              f"为{{{{ {t}.execution.actual|wan }}}}万元，完成预算的"
+              f"{{{{ {t}.execution.rate|pct(1) }}}}。决算数{{{{ against_budget({t}.execution) }}}}"
+              f"的主要原因是{{{{ {t}.budget_reason }}}}。决算数较上年{{{{ {t}.change.verb }}}}的"
+              f"主要原因是{{{{ {t}.change_reason }}}}。")
+    para(doc, "（二）“三公”经费财政拨款支出决算具体情况说明", "Heading 3")
+    para(doc, f"{Y}年度“三公”经费财政拨款支出决算中，{{% for s, p in three_shares({t})"
+              "|with_pct(1) %}{{ s.label }}支出决算{{ s.amount|wan }}万元，占{{ p }}"
+              "{{ '；' if not loop.last else '。' }}{% endfor %}具体情况如下：")
+    chart(doc, "three_public", "（图7：“三公”经费财政拨款支出结构）")
+    para(doc, f"1.因公出国（境）经费{{{{ budget_sentence({t}.abroad) }}}}因公出国（境）支出决算较"
+              f"{P}年度{{{{ {t}.abroad.change|yoy(1, flat='无变化') }}}}。")
+    para(doc, f"2.公务用车购置及运行维护费{{{{ budget_sentence({t}.vehicle, ',') }}}}公务用车购置及"
+              f"运行维护费支出决算比{P}年度{{{{ {t}.vehicle.change|yoy(1, flat='无变化') }}}}。")
+    para(doc, f"其中：公务用车购置费支出{{{{ {t}.vehicle_purchase.actual|wan }}}}万元。全年按规定"
+              f"更新购置公务用车{{{{ {t}.vehicles_bought_count }}}}辆，其中：{{% for k, n, a in "
+              f"{t}.vehicles_bought %}}{{{{ k }}}}{{{{ n }}}}辆、金额{{{{ a|wan }}}}万元"
+              "{{ '，' if not loop.last else '。' }}{% endfor %}截至" + Y + "年12月31日，"
+              f"本部门共有公务用车{{{{ {t}.vehicles_held_count }}}}辆，其中：{{% for k, n in "
+              f"{t}.vehicles_held %}}{{{{ k }}}}{{{{ n }}}}辆{{{{ '、' if not loop.last else '。' }}}}"
+              "{% endfor %}")
+    para(doc, f"公务用车运行维护费支出{{{{ {t}.vehicle_running.actual|wan }}}}万元。")
+    para(doc, f"3.公务接待费{{{{ budget_sentence({t}.reception) }}}}公务接待费支出决算比{P}年度"
+              f"{{{{ {t}.reception.change|yoy(1, flat='无变化') }}}}。主要原因是"
+              f"{{{{ {t}.change_reason }}}}。其中：")
+    para(doc, f"国内公务接待支出{{{{ {t}.domestic.amount|wan }}}}万元。主要用于{{{{ {t}.purpose }}}}。"
+              f"国内公务接待{{{{ {t}.domestic.batches }}}}批次，{{{{ {t}.domestic.persons }}}}人次，"
+              f"共计支出{{{{ {t}.domestic.amount|wan }}}}万元，具体内容包括：{{{{ {t}.details }}}}，"
+              f"共计支出{{{{ {t}.domestic.amount|wan }}}}万元。")
+    para(doc, f"外事接待支出{{{{ {t}.foreign.amount|wan }}}}万元，外事接待{{{{ {t}.foreign.batches }}}}"
+              f"批次，{{{{ {t}.foreign.persons }}}}人，共计支出{{{{ {t}.foreign.amount|wan }}}}万元。")
+
+
+def part_two_other(doc) -> None:
+    para(doc, "八、政府性基金预算支出决算情况说明", "Heading 2")
+    para(doc, f"{Y}年度政府性基金预算拨款支出{{{{ f.government_funds|wan }}}}万元。")
+    para(doc, "九、国有资本经营预算支出决算情况说明", "Heading 2")
+    para(doc, f"{Y}年度国有资本经营预算拨款支出{{{{ f.state_capital|wan }}}}万元。")
+    para(doc, "十、其他重要事项的情况说明", "Heading 2")
+    para(doc, "（一）机关运行经费支出情况", "Heading 3")
+    para(doc, f"{Y}年度，{DEPT}机关运行经费支出{{{{ f.operating_costs.current|wan }}}}万元，比{P}"
+              "年度{{ f.operating_costs|yoy(1) }}。主要原因是{{ f.operating_costs_reason }}。")
+    para(doc, "（二）政府采购支出情况", "Heading 3")
+    para(doc, f"{Y}年，{DEPT}{{% if f.procurement %}}政府采购支出总额{{{{ f.procurement|wan }}}}"
+              "万元。{% else %}未发生政府采购支出。{% endif %}")
+    para(doc, "（三）国有资产占有使用情况", "Heading 3")
+    para(doc, f"截至{Y}年12月31日，{{{{ assets_sentence(f) }}}}")
+    para(doc, "（四）预算绩效管理情况。", "Heading 3")
+    para(doc, f"根据预算绩效管理要求，本部门在{Y}年度预算编制阶段，组织对"
+              "{{ r.highlight|join('、') }}等{{ r.pre_assessed_count }}个项目开展了预算事前绩效"
+              "评估，对{{ r.goal_count }}个项目编制了绩效目标，预算执行过程中，选取"
+              "{{ r.monitored_count }}个项目开展绩效监控。")
+    para(doc, f"{Y}年度组织一般公共预算、政府性基金预算、国有资本经营预算以及资本资产、债券资金等"
+              f"全面开展绩效自评，形成{Y}年{DEPT}（部门）整体（含部门预算项目）绩效自评报告、"
+              "{{ r.letters|map(attribute='project.name')|join('、') }}等专项预算项目绩效自评报告，"
+              f"其中，{DEPT}部门整体（含部门预算项目）绩效自评得分为{{{{ ev.scores.total|score }}}}分，"
+              "绩效自评综述：{{ ev.texts.quality|trim('。') }}；{% for l in r.letters %}"
+              "{{ l.project.name }}专项预算项目绩效自评得分为{{ l.scores.total|score }}分，"
+              "绩效自评综述：{{ l.texts.conclusion }}{% endfor %}绩效自评报告详见附件（第四部分）。")
+
+
+def part_three(doc) -> None:
+    para(doc, "第三部分  名词解释", "Heading 1")
+    para(doc, "{%p for term, text in r.glossary %}")
+    para(doc, "{{ cn(loop.index) }}、{{ term }}：{{ text }}")
+    para(doc, "{%p endfor %}")
+
+
+def build_disclosure() -> None:
+    doc = new_document()
+    lines(doc, [DEPT, f"{Y}年度部门决算"])
+    para(doc, "目录", "Heading 1")
+    for entry in ("第一部分 部门概况", "第二部分 部门决算情况说明", "第三部分 名词解释",
+                  "第四部分 附件"):
+        para(doc, entry, "Flush")
+    page_break(doc)
+    part_one(doc)
+    part_two_totals(doc)
+    part_two_general(doc)
+    part_two_basic(doc)
+    part_two_three_public(doc)
+    part_two_other(doc)
+    part_three(doc)
+    page_break(doc)
+    para(doc, "第四部分  附件", "Heading 1")
+    from make_letters import department_letter, project_annexes
+
+    department_letter(doc)
+    project_annexes(doc)
+    doc.save(OUT / "disclosure.docx")
+
+
+def main() -> int:
+    OUT.mkdir(exist_ok=True)
+    build_disclosure()
+    from make_letters import build_letter_templates
+
+    build_letter_templates(OUT)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).parent))
+    sys.exit(main())
