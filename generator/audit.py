@@ -155,7 +155,9 @@ def _scores(data: Dataset, report: Report) -> Iterator[Finding]:
 def _score_warning(doc: Document, path: tuple, row) -> Finding:
     return warning(doc.name, doc.line(*path), ".".join(path),
                    f"自评得分 {score(row.entered)} 与公式计算结果 {score(row.computed)} 不符"
-                   f"（{_oneline(row.level3 or row.level2 or row.level1)}），文档使用计算结果", "score")
+                   f"（{_oneline(row.level3 or row.level2 or row.level1)}），文档使用"
+                   f"{'计算结果' if row.printed_computed else '自评得分（该项需判断核实范围）'}",
+                   "score")
 
 
 def _oneline(text: str) -> str:

@@ -15,6 +15,7 @@ import yaml
 from generator.findings import Finding, error, format_path
 
 Path_ = tuple[str | int, ...]
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
 NULLS = {"", "~", "null", "Null", "NULL"}
 PLAIN_TAGS = tuple(
     f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
@@ -87,19 +88,29 @@ class _Converter:
 def parse_yaml(text: str, name: str) -> tuple[LoadedFile | None, list[Finding]]:
     """Parse one YAML document; return it with its line map, or the findings that stop it."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        problem = exc.problem or exc.context or "无法解析"
-        return None, [error(name, line, "", f"YAML 格式错误：{_problem_zh(problem)}", "yaml")]
-    except yaml.YAMLError as exc:
-        return None, [error(name, 1, "", f"YAML 格式错误：{exc}", "yaml")]
+        node = yaml.compose(text, Loader=FAST_LOADER)
+    except yaml.YAMLError:
+        return None, [_syntax_error(text, name)]
     if node is None:
         return LoadedFile(name, {}, {(): 1}), []
     conv = _Converter(name)
     data = conv.convert(node, ())
     return LoadedFile(name, data, conv.lines), conv.findings
+
+
+def _syntax_error(text: str, name: str) -> Finding:
+    """Describe a syntax error with the pure-Python parser, whose marks and words are clearer."""
+    try:
+        yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        in_flow = "flow" in (exc.context or "") and exc.context_mark is not None
+        mark = exc.context_mark if in_flow else (exc.problem_mark or exc.context_mark)
+        line = mark.line + 1 if mark else 1
+        problem = exc.problem or exc.context or "无法解析"
+        return error(name, line, "", f"YAML 格式错误：{_problem_zh(problem)}", "yaml")
+    except yaml.YAMLError as exc:
+        return error(name, 1, "", f"YAML 格式错误：{exc}", "yaml")
+    return error(name, 1, "", "YAML 格式错误", "yaml")
 
 
 def _problem_zh(problem: str) -> str:

@@ -18,13 +18,50 @@ from generator.textfuncs import FILTERS, FUNCTIONS
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
+class _CachingEnvironment(jinja2.Environment):
+    """Compiles each distinct template source once per process (docxtpl asks every render)."""
+
+    def from_string(self, source, globals=None, template_class=None):  # type: ignore[override]
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        cache = self.__dict__.setdefault("_compiled", {})
+        if source not in cache:
+            cache[source] = super().from_string(source)
+        return cache[source]
+
+
 def make_env() -> jinja2.Environment:
     """The Jinja environment of every template: unknown names fail, text is XML-escaped."""
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    env = _CachingEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
     env.filters.update(FILTERS)
     env.filters["score_rows"] = score_lines
     env.globals.update(FUNCTIONS)
     return env
+
+
+_ENV: jinja2.Environment | None = None
+_PATCHED: dict[str, str] = {}
+
+
+def shared_env() -> jinja2.Environment:
+    global _ENV
+    if _ENV is None:
+        _ENV = make_env()
+    return _ENV
+
+
+def _template_class() -> type:
+    from docxtpl import DocxTemplate
+
+    class CachedTemplate(DocxTemplate):
+        """docxtpl's template with its XML clean-up done once per distinct source."""
+
+        def patch_xml(self, src_xml: str) -> str:
+            if src_xml not in _PATCHED:
+                _PATCHED[src_xml] = super().patch_xml(src_xml)
+            return _PATCHED[src_xml]
+
+    return CachedTemplate
 
 
 @dataclass(frozen=True)
@@ -40,10 +77,10 @@ def render_docx(
 ) -> bytes:
     """Render one template to .docx bytes (deterministic: fixed zip timestamps)."""
     from docx.shared import Cm
-    from docxtpl import DocxTemplate, InlineImage
+    from docxtpl import InlineImage
 
     try:
-        tpl = DocxTemplate(str(template))
+        tpl = _template_class()(str(template))
     except Exception as exc:  # noqa: BLE001 - any unreadable template is the user's to fix
         raise TemplateError(f"无法打开模板 {template}：{exc}") from exc
     pictures = {
@@ -52,7 +89,7 @@ def render_docx(
     }
     full = {**context, "chart": pictures}
     try:
-        tpl.render(full, make_env(), autoescape=True)
+        tpl.render(full, shared_env(), autoescape=True)
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"模板 {template.name} 使用了数据中没有的变量：{_undefined(exc)}") from exc
     except jinja2.TemplateSyntaxError as exc:

@@ -212,7 +212,13 @@ PROJECT = {
 }
 
 SELF_EVALUATION = {
-    "notice": record({"title": text(), "number": text()}),
+    "notice": record(
+        {
+            "title": text(),
+            "number": text(),
+            "campaign_year": {"type": "integer", "coerce": "count", "required": True},
+        }
+    ),
     "recipient": text(),
     "method_basis": text(),
     "date": text(required=False),
@@ -264,6 +270,7 @@ SCORING_ITEM = record(
         "explanation": text(empty=True),
         "criteria": text(empty=True),
         "formula": {"type": "string", "allowed": FORMULAS, "required": False, "default": ""},
+        "check": {"type": "string", "allowed": FORMULAS, "required": False, "default": ""},
         "deduction": flag(False),
     }
 )

@@ -93,11 +93,14 @@ class ScoreRow:
     deduction: bool
     entered: Decimal | None
     computed: Decimal | None
+    printed_computed: bool = True
 
     @property
     def score(self) -> Decimal | None:
-        """The score printed: the formula's where there is one, else the one entered."""
-        return self.computed if self.computed is not None else self.entered
+        """The score printed: the formula's where it is printed, else the one entered."""
+        if self.computed is not None and self.printed_computed:
+            return self.computed
+        return self.entered
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,7 @@ def score_table(
     rows = []
     items = framework["items"]
     for item in items:
-        formula = item["formula"]
+        formula = item["formula"] or item["check"]
         computed = FORMULAS[formula](subject, item["points"]) if formula else None
         rows.append(
             ScoreRow(
@@ -143,6 +146,7 @@ def score_table(
                 level3=item["level3"], points=item["points"], explanation=item["explanation"],
                 criteria=item["criteria"], formula=formula, deduction=item["deduction"],
                 entered=scores.get(item["key"]), computed=computed,
+                printed_computed=bool(item["formula"]),
             )
         )
     return ScoreTable(tuple(rows), tuple(framework["labelled_levels"]))

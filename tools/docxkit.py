@@ -69,6 +69,12 @@ def _styles(doc: Document) -> None:
     set_font(caption, KAI, 14)
     caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     caption.paragraph_format.first_line_indent = Pt(0)
+    figure = doc.styles.add_style("Figure", 1)
+    figure.base_style = normal
+    figure.paragraph_format.first_line_indent = Pt(0)
+    figure.paragraph_format.line_spacing = 1.0
+    figure.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    figure.paragraph_format.keep_with_next = True
     plain = doc.styles.add_style("Flush", 1)
     plain.base_style = normal
     plain.paragraph_format.first_line_indent = Pt(0)

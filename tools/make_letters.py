@@ -95,8 +95,9 @@ def department_letter(doc) -> None:
     lines(doc, [DEPT, f"关于报送{Y}年部门整体支出绩效", "自评报告的函"])
     para(doc, "{{ ev.texts.recipient }}：", "Flush")
     para(doc, "贵单位《{{ ev.texts.notice.title }}》（{{ ev.texts.notice.number }}）已收悉，"
-              f"{{{{ d.self_name }}}}立即组织专人开展{Y}年度部门整体支出绩效评估，现将"
-              f"{{{{ d.self_name }}}}{Y}年部门整体支出绩效自评情况报告如下：")
+              "{{ d.self_name }}立即组织专人开展{{ ev.texts.notice.campaign_year }}年度部门整体支出"
+              "绩效评估，现将{{ d.self_name }}{{ ev.texts.notice.campaign_year }}年部门整体支出绩效"
+              "自评情况报告如下：")
     para(doc, "一、预算单位概况", "Heading 2")
     para(doc, "（一）机构职能")
     para(doc, "{{ duties(d) }}")

@@ -38,7 +38,7 @@ def part_one(doc) -> None:
 
 
 def chart(doc, name: str, caption: str) -> None:
-    para(doc, "{{ chart['%s'] }}" % name, center=True)
+    para(doc, "{{ chart['%s'] }}" % name, "Figure")
     para(doc, caption, "Figure Caption")
 
 
