@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import sys
+import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -104,13 +105,11 @@ def build(data_dir: Path, out: Path, project: str | None = None,
         names = "、".join(p.name for p in report.projects)
         raise BuildError(f"没有名为“{project}”的项目。现有项目：{names}")
     jobs = plan_documents(report, project)
-    say("绘制图表……")
-    charts = draw_charts(report) if project is None else {}
-    images = {name: Image(png) for name, (_, _, png) in charts.items()}
-    rendered = _render_all(jobs, report, images, say)
+    say(f"绘制图表并生成文档（共 {len(jobs)} 份）……")
+    charts, rendered = _draw_and_render(report, jobs, with_charts=project is None)
     staging = Staging(out)
     try:
-        for name, (number, caption, png) in charts.items():
+        for number, caption, png in charts.values():
             staging.write(f"图表/图{number}-{safe_name(caption)}.png", png, "chart", None,
                           f"图{number}：{caption}")
         for job, data in zip(jobs, rendered, strict=True):
@@ -122,11 +121,38 @@ def build(data_dir: Path, out: Path, project: str | None = None,
     return BuildResult(out, len(staging.files) + 1, findings)
 
 
-def _render_all(jobs: list[Job], report: Report, images: dict[str, Image],
-                say: Progress) -> list[bytes]:
-    say(f"生成文档（共 {len(jobs)} 份）……")
-    if len(jobs) < 4 or sys.platform == "win32":
-        return [_render_job(job, report, images) for job in jobs]
-    with ProcessPoolExecutor(max_workers=2) as pool:
-        futures = [pool.submit(_render_job, job, report, images) for job in jobs]
-        return [f.result() for f in futures]
+def _draw_and_render(
+    report: Report, jobs: list[Job], with_charts: bool
+) -> tuple[dict[str, tuple[int, str, bytes]], list[bytes]]:
+    """Documents without charts render in worker processes while this one draws the charts
+    and then renders the documents that hold them (the disclosure)."""
+    import docxtpl  # noqa: F401 - imported before forking so workers start warm
+
+    needs_charts = [j.kind == "disclosure" for j in jobs]
+    others = [j for j, n in zip(jobs, needs_charts, strict=True) if not n]
+    pool = _pool() if len(others) >= 4 else None
+    try:
+        futures = [pool.submit(_render_job, j, report, {}) for j in others] if pool else []
+        charts = draw_charts(report) if with_charts else {}
+        images = {name: Image(png) for name, (_, _, png) in charts.items()}
+        done = iter(f.result() for f in futures) if pool else None
+        rendered = []
+        for job, needs in zip(jobs, needs_charts, strict=True):
+            if needs:
+                rendered.append(_render_job(job, report, images))
+            elif done is not None:
+                rendered.append(next(done))
+            else:
+                rendered.append(_render_job(job, report, {}))
+        return charts, rendered
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
+
+
+def _pool() -> ProcessPoolExecutor | None:
+    """Worker processes forked from this one (imports already warm); none where fork is absent."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    workers = max(1, min(2, os.cpu_count() or 1))
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
