@@ -14,9 +14,11 @@ import textwrap
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+
+from generator import fmt
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -114,19 +116,21 @@ def _to_decimal(value: Any) -> Decimal:
 
 
 def format_amount(value: Decimal) -> str:
-    """Amount rounded to 0.01 with trailing zeros dropped: 912.26, 44.2, 35."""
-    rounded = _to_decimal(value).quantize(_CENT, rounding=ROUND_HALF_UP)
-    if rounded == 0:
-        return "0"
-    return format(rounded.normalize(), "f")
+    """Amount rounded to 0.01 with trailing zeros dropped: 912.26, 44.2, 35 (as the text)."""
+    return fmt.wan(_to_decimal(value))
 
 
 def format_share(value: Decimal, total: Decimal) -> str:
     """Percentage of total with one decimal, computed in Decimal: 686.2 / 912.26 -> 75.2%."""
-    if total == 0:
-        return "0.0%"
-    percent = (_to_decimal(value) * 100 / _to_decimal(total)).quantize(_TENTH, ROUND_HALF_UP)
-    return f"{percent:f}%"
+    return format_shares([value], total)[0]
+
+
+def format_shares(values: Sequence[Decimal], total: Decimal) -> list[str]:
+    """Shares as the text prints them: one decimal, adding up to 100% (fmt.pct_parts)."""
+    ratios = [fmt.ratio(_to_decimal(v), _to_decimal(total)) for v in values]
+    if len(values) == 1:
+        return [fmt.pct(ratios[0], 1, none="0%")]
+    return [p if p != "0" else "0%" for p in fmt.pct_parts(ratios, 1)]
 
 
 def _slice_values(slices: Sequence[Slice]) -> list[Decimal]:
@@ -141,9 +145,10 @@ def pie_legend_labels(slices: Sequence[Slice], unit: str = "万元") -> list[str
     """Legend entries of a pie, one per slice (zero slices included): '基本支出 686.2万元 75.2%'."""
     values = _slice_values(slices)
     total = sum(values, Decimal(0))
+    shares = format_shares(values, total)
     return [
-        f"{s.label} {format_amount(v)}{unit} {format_share(v, total)}"
-        for s, v in zip(slices, values, strict=True)
+        f"{s.label} {format_amount(v)}{unit} {share}"
+        for s, v, share in zip(slices, values, shares, strict=True)
     ]
 
 

@@ -111,9 +111,9 @@ def test_format_amount_drops_trailing_zeros(value: str, expected: str) -> None:
         ("226.06", "912.26", "24.8%"),
         ("1.5", "1000", "0.2%"),  # exact 0.15 rounds half up (float would give 0.1)
         ("0.25", "100", "0.3%"),  # half up, not banker's rounding
-        ("5", "5", "100.0%"),
-        ("0", "912.26", "0.0%"),
-        ("0", "0", "0.0%"),
+        ("5", "5", "100%"),
+        ("0", "912.26", "0%"),
+        ("0", "0", "0%"),
     ],
 )
 def test_format_share_uses_decimal(value: str, total: str, expected: str) -> None:
@@ -125,7 +125,7 @@ def test_pie_legend_labels() -> None:
     assert labels == [
         "基本支出 686.2万元 75.2%",
         "项目支出 226.06万元 24.8%",
-        "上缴上级支出 0万元 0.0%",
+        "上缴上级支出 0万元 0%",
     ]
 
 
@@ -289,7 +289,7 @@ def test_zero_slice_in_legend_but_not_drawn(figure) -> None:
     slices = [*SLICES, Slice("上缴上级支出", D("0"))]
     charts._build_pie(figure, "结构", slices, "万元", charts.EMPTY_PIE_TEXT)
     assert len(wedges(figure)) == 2
-    assert legend_texts(figure)[-1] == "上缴上级支出0万元0.0%"
+    assert legend_texts(figure)[-1] == "上缴上级支出0万元0%"
 
 
 def test_all_zero_pie(figure) -> None:
@@ -311,7 +311,7 @@ def test_single_slice_pie_is_full_circle(figure) -> None:
     charts._build_pie(figure, "单项", slices, "万元", charts.EMPTY_PIE_TEXT)
     (wedge,) = wedges(figure)
     assert wedge.theta2 - wedge.theta1 == pytest.approx(360)
-    assert axes_texts(figure) == ["基本支出\n100.0%"]
+    assert axes_texts(figure) == ["基本支出\n100%"]
     assert_no_overlap(figure)
 
 
@@ -319,14 +319,14 @@ def test_five_percent_threshold(figure) -> None:
     slices = [Slice("甲", D("95")), Slice("乙", D("5")), Slice("丙", D("0.0499"))]
     charts._build_pie(figure, "阈值", slices, "万元", charts.EMPTY_PIE_TEXT)
     # 5 / 100.0499 is just under 5%: only the big slice gets a label on the pie
-    assert axes_texts(figure) == ["95.0%"]
+    assert axes_texts(figure) == ["95%"]
     assert len(legend_texts(figure)) == 3
 
 
 def test_exactly_five_percent_slices_are_labelled_without_overlap(figure) -> None:
     slices = [Slice(f"支出{i}", D("5")) for i in range(20)]
     charts._build_pie(figure, "二十项", slices, "万元", charts.EMPTY_PIE_TEXT)
-    assert axes_texts(figure) == ["5.0%"] * 20
+    assert axes_texts(figure) == ["5%"] * 20
     assert_no_overlap(figure)
 
 
