@@ -24,7 +24,9 @@ def one_run(data: Path) -> float:
         start = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "generator", "build", str(data), "-o", f"{tmp}/out"],
-            cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         return time.perf_counter() - start
 
@@ -51,8 +53,9 @@ t4 = time.perf_counter()
 print(json.dumps({{"imports": t1 - t0, "load+validate+derive+audit": t2 - t1,
                   "7 charts": t3 - t2, f"{{len(jobs)}} documents (serial)": t4 - t3}}))
 """
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
     import json
 
     return json.loads(out)
@@ -67,8 +70,10 @@ def main() -> int:
     times = [one_run(args.data) for _ in range(args.runs)]
     peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"cores: {os.cpu_count()}")
-    print(f"cold build, {args.runs} runs: median {statistics.median(times):.2f} s "
-          f"(min {min(times):.2f}, max {max(times):.2f})")
+    print(
+        f"cold build, {args.runs} runs: median {statistics.median(times):.2f} s "
+        f"(min {min(times):.2f}, max {max(times):.2f})"
+    )
     print(f"peak memory of one process: {peak_mib:.0f} MiB")
     for stage, seconds in stage_times(args.data).items():
         print(f"  {stage}: {seconds:.2f} s")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from generator import refdata
 from generator.dataset import Dataset, Document
 from generator.derive import Report
+from generator.figures import total
 from generator.findings import Finding, error, warning
 from generator.fmt import score, wan
-from generator.figures import total
 from generator.prose import amounts_in, figure_pool, nearest
-from generator import refdata
 
 CENT_HALF = Decimal("0.005")
 
@@ -28,71 +28,135 @@ def _near(a: Decimal, b: Decimal, parts: int) -> bool:
     return abs(a - b) <= CENT_HALF * max(parts, 1)
 
 
-def _identity(doc: Document, path: tuple, stated: Decimal, computed: Decimal, parts: int,
-              what: str, how: str) -> Iterator[Finding]:
+def _identity(
+    doc: Document, path: tuple, stated: Decimal, computed: Decimal, parts: int, what: str, how: str
+) -> Iterator[Finding]:
     if not _near(stated, computed, parts):
-        yield error(doc.name, doc.line(*path), ".".join(map(str, path)),
-                    f"{what}为 {wan(stated)}，但{how}为 {wan(computed)}，相差 "
-                    f"{wan(abs(stated - computed))}（超出四舍五入误差 {wan(CENT_HALF * parts, 3)}）",
-                    "identity")
+        yield error(
+            doc.name,
+            doc.line(*path),
+            ".".join(map(str, path)),
+            f"{what}为 {wan(stated)}，但{how}为 {wan(computed)}，相差 "
+            f"{wan(abs(stated - computed))}（超出四舍五入误差 {wan(CENT_HALF * parts, 3)}）",
+            "identity",
+        )
 
 
 def _finance(data: Dataset, report: Report) -> Iterator[Finding]:
     doc = data.doc("finance.yaml")
     f = report.finance
-    yield from _identity(doc, ("expenditure", "basic"), f.basic.amount,
-                         f.personnel.total + f.public.total, 2,
-                         "基本支出", "人员经费与公用经费之和")
-    for key, part, label in (("personnel", f.personnel, "人员经费"), ("public", f.public, "公用经费")):
-        yield from _identity(doc, ("basic", key, "total"), part.total, part.items_sum,
-                             len(part.items), label, "其各经济分类科目之和")
+    yield from _identity(
+        doc,
+        ("expenditure", "basic"),
+        f.basic.amount,
+        f.personnel.total + f.public.total,
+        2,
+        "基本支出",
+        "人员经费与公用经费之和",
+    )
+    for key, part, label in (
+        ("personnel", f.personnel, "人员经费"),
+        ("public", f.public, "公用经费"),
+    ):
+        yield from _identity(
+            doc,
+            ("basic", key, "total"),
+            part.total,
+            part.items_sum,
+            len(part.items),
+            label,
+            "其各经济分类科目之和",
+        )
     if f.income_total != f.expenditure_total:
-        yield error(doc.name, doc.line("income"), "income",
-                    f"收入合计 {wan(f.income_total)} 万元与支出合计 {wan(f.expenditure_total)} "
-                    "万元不相等（收、支总计应相等）", "identity")
+        yield error(
+            doc.name,
+            doc.line("income"),
+            "income",
+            f"收入合计 {wan(f.income_total)} 万元与支出合计 {wan(f.expenditure_total)} "
+            "万元不相等（收、支总计应相等）",
+            "identity",
+        )
     general_income = total([s.amount for s in f.income if "一般公共预算" in s.label])
     if general_income and f.functional.actual != general_income:
-        yield error(doc.name, doc.line("functional"), "functional",
-                    f"功能分类支出合计 {wan(f.functional.actual)} 万元与一般公共预算财政拨款收入 "
-                    f"{wan(general_income)} 万元不相等", "identity")
+        yield error(
+            doc.name,
+            doc.line("functional"),
+            "functional",
+            f"功能分类支出合计 {wan(f.functional.actual)} 万元与一般公共预算财政拨款收入 "
+            f"{wan(general_income)} 万元不相等",
+            "identity",
+        )
     codes = {c.code for c in f.functional_classes}
     for i, row in enumerate(data["finance.yaml"]["functional_classes"]):
         path = ("functional_classes", i, "actual")
         match = next((c for c in f.functional_classes if c.code == row["code"]), None)
         if row["code"] not in codes or match is None:
-            yield error(doc.name, doc.line(*path[:2]), f"functional_classes[{i + 1}]",
-                        f"类 {row['code']} 下没有任何功能分类项", "identity")
+            yield error(
+                doc.name,
+                doc.line(*path[:2]),
+                f"functional_classes[{i + 1}]",
+                f"类 {row['code']} 下没有任何功能分类项",
+                "identity",
+            )
             continue
         parts = sum(1 for it in f.functional_items if it.code[:3] == row["code"])
-        yield from _identity(doc, path, match.amount, match.items_sum, parts,
-                             f"{match.name}（类）", "其各项之和")
+        yield from _identity(
+            doc, path, match.amount, match.items_sum, parts, f"{match.name}（类）", "其各项之和"
+        )
     for i, item in enumerate(f.functional_items):
         if refdata.item_names(item.code) is None:
-            yield error(doc.name, doc.line("functional", i, "code"), f"functional[{i + 1}].code",
-                        f"未知的功能分类科目编码 {item.code}；请在 generator/reference/"
-                        "classification.yaml 中补充其类、款、项名称和解释", "reference")
+            yield error(
+                doc.name,
+                doc.line("functional", i, "code"),
+                f"functional[{i + 1}].code",
+                f"未知的功能分类科目编码 {item.code}；请在 generator/reference/"
+                "classification.yaml 中补充其类、款、项名称和解释",
+                "reference",
+            )
     if f.operating_costs.current != f.public.total:
-        yield warning(doc.name, doc.line("operating_costs", "amount"), "operating_costs.amount",
-                      f"机关运行经费 {wan(f.operating_costs.current)} 万元与公用经费 "
-                      f"{wan(f.public.total)} 万元不同，请确认", "identity")
+        yield warning(
+            doc.name,
+            doc.line("operating_costs", "amount"),
+            "operating_costs.amount",
+            f"机关运行经费 {wan(f.operating_costs.current)} 万元与公用经费 "
+            f"{wan(f.public.total)} 万元不同，请确认",
+            "identity",
+        )
 
 
 def _three_public(data: Dataset, report: Report) -> Iterator[Finding]:
     doc = data.doc("finance.yaml")
     tp = report.finance.three_public
     reception = tp.domestic["amount"] + tp.foreign["amount"]
-    yield from _identity(doc, ("three_public", "actual", "reception"), tp.reception.actual,
-                         reception, 2, "公务接待费决算", "国内与外事接待支出之和")
+    yield from _identity(
+        doc,
+        ("three_public", "actual", "reception"),
+        tp.reception.actual,
+        reception,
+        2,
+        "公务接待费决算",
+        "国内与外事接待支出之和",
+    )
     bought = total([a for _, _, a in tp.vehicles_bought])
-    yield from _identity(doc, ("three_public", "actual", "vehicle_purchase"),
-                         tp.vehicle_purchase.actual, bought, len(tp.vehicles_bought),
-                         "公务用车购置费", "各车型购置金额之和")
+    yield from _identity(
+        doc,
+        ("three_public", "actual", "vehicle_purchase"),
+        tp.vehicle_purchase.actual,
+        bought,
+        len(tp.vehicles_bought),
+        "公务用车购置费",
+        "各车型购置金额之和",
+    )
     items = {i.label: i.amount for i in report.finance.public.items}
     if "公务接待费" in items and items["公务接待费"] != tp.reception.actual:
-        yield warning(doc.name, doc.line("three_public", "actual", "reception"),
-                      "three_public.actual.reception",
-                      f"“三公”公务接待费 {wan(tp.reception.actual)} 万元与公用经费中的公务接待费 "
-                      f"{wan(items['公务接待费'])} 万元不同", "identity")
+        yield warning(
+            doc.name,
+            doc.line("three_public", "actual", "reception"),
+            "three_public.actual.reception",
+            f"“三公”公务接待费 {wan(tp.reception.actual)} 万元与公用经费中的公务接待费 "
+            f"{wan(items['公务接待费'])} 万元不同",
+            "identity",
+        )
 
 
 def _evaluation(data: Dataset, report: Report) -> Iterator[Finding]:
@@ -100,31 +164,52 @@ def _evaluation(data: Dataset, report: Report) -> Iterator[Finding]:
     ev = report.evaluation
     f = report.finance
     if ev.funds.budget != f.functional.budget:
-        yield warning(doc.name, doc.line("budget", "adjustment"), "budget",
-                      f"自评全年预算 {wan(ev.funds.budget)} 万元（年初预算+调整）与决算全年预算数 "
-                      f"{wan(f.functional.budget)} 万元不同", "identity")
+        yield warning(
+            doc.name,
+            doc.line("budget", "adjustment"),
+            "budget",
+            f"自评全年预算 {wan(ev.funds.budget)} 万元（年初预算+调整）与决算全年预算数 "
+            f"{wan(f.functional.budget)} 万元不同",
+            "identity",
+        )
     if ev.funds.executed != f.expenditure_total:
-        yield warning(doc.name, doc.line("budget", "executed"), "budget.executed",
-                      f"部门整体自评表全年执行数 {wan(ev.funds.executed)} 万元与决算支出合计 "
-                      f"{wan(f.expenditure_total)} 万元不同（执行率按自评表计算）", "identity")
+        yield warning(
+            doc.name,
+            doc.line("budget", "executed"),
+            "budget.executed",
+            f"部门整体自评表全年执行数 {wan(ev.funds.executed)} 万元与决算支出合计 "
+            f"{wan(f.expenditure_total)} 万元不同（执行率按自评表计算）",
+            "identity",
+        )
     spent = ev.spending_change.current
     if spent != f.expenditure_total:
-        yield warning(doc.name, doc.line("spending", "from_budget"), "spending",
-                      f"自评报告支出总计 {wan(spent)} 万元（全年预算支出+存量资金）与决算支出合计 "
-                      f"{wan(f.expenditure_total)} 万元不同", "identity")
+        yield warning(
+            doc.name,
+            doc.line("spending", "from_budget"),
+            "spending",
+            f"自评报告支出总计 {wan(spent)} 万元（全年预算支出+存量资金）与决算支出合计 "
+            f"{wan(f.expenditure_total)} 万元不同",
+            "identity",
+        )
     names = {p.name for p in report.projects}
     perf = data.doc("performance.yaml")
     for i, name in enumerate(report.highlight):
         if name not in names:
-            yield error(perf.name, perf.line("highlight", i), f"highlight[{i + 1}]",
-                        f"没有名为“{name}”的项目（应与 projects/ 中的 name 一致）", "reference")
+            yield error(
+                perf.name,
+                perf.line("highlight", i),
+                f"highlight[{i + 1}]",
+                f"没有名为“{name}”的项目（应与 projects/ 中的 name 一致）",
+                "reference",
+            )
 
 
 def _projects(data: Dataset, report: Report) -> Iterator[Finding]:
     for doc, project in zip(data.projects, report.projects, strict=True):
         if not project.goal_actual.strip():
-            yield warning(doc.name, doc.line("goal", "actual"), "goal.actual",
-                          "实际完成情况为空", "lint")
+            yield warning(
+                doc.name, doc.line("goal", "actual"), "goal.actual", "实际完成情况为空", "lint"
+            )
         yield from _indicators(doc, project.indicators)
     ev_doc = data.doc("self_evaluation.yaml")
     yield from _indicators(ev_doc, report.evaluation.indicators)
@@ -134,12 +219,22 @@ def _indicators(doc: Document, indicators) -> Iterator[Finding]:
     for i, ind in enumerate(indicators):
         field = f"indicators[{i + 1}]"
         if ind.parse_error:
-            yield error(doc.name, doc.line("indicators", i, "target"), f"{field}.target",
-                        ind.parse_error, "indicator")
+            yield error(
+                doc.name,
+                doc.line("indicators", i, "target"),
+                f"{field}.target",
+                ind.parse_error,
+                "indicator",
+            )
         elif ind.applicable and ind.met is False and not ind.deviation_text.strip():
-            yield warning(doc.name, doc.line("indicators", i, "actual"), f"{field}.actual",
-                          f"指标“{ind.name}”未达到年度指标值（{ind.target}，实际 {ind.actual}），"
-                          "但没有填写偏差原因", "lint")
+            yield warning(
+                doc.name,
+                doc.line("indicators", i, "actual"),
+                f"{field}.actual",
+                f"指标“{ind.name}”未达到年度指标值（{ind.target}，实际 {ind.actual}），"
+                "但没有填写偏差原因",
+                "lint",
+            )
 
 
 def _scores(data: Dataset, report: Report) -> Iterator[Finding]:
@@ -153,11 +248,15 @@ def _scores(data: Dataset, report: Report) -> Iterator[Finding]:
 
 
 def _score_warning(doc: Document, path: tuple, row) -> Finding:
-    return warning(doc.name, doc.line(*path), ".".join(path),
-                   f"自评得分 {score(row.entered)} 与公式计算结果 {score(row.computed)} 不符"
-                   f"（{_oneline(row.level3 or row.level2 or row.level1)}），文档使用"
-                   f"{'计算结果' if row.printed_computed else '自评得分（该项需判断核实范围）'}",
-                   "score")
+    return warning(
+        doc.name,
+        doc.line(*path),
+        ".".join(path),
+        f"自评得分 {score(row.entered)} 与公式计算结果 {score(row.computed)} 不符"
+        f"（{_oneline(row.level3 or row.level2 or row.level1)}），文档使用"
+        f"{'计算结果' if row.printed_computed else '自评得分（该项需判断核实范围）'}",
+        "score",
+    )
 
 
 def _oneline(text: str) -> str:
@@ -173,9 +272,13 @@ def _prose(data: Dataset, report: Report) -> Iterator[Finding]:
                 if value not in pool.get(unit, set()):
                     best = nearest(value, pool.get(unit, set()))
                     hint = f"，最接近的数据为 {wan(best)}{unit}" if best is not None else ""
-                    yield warning(doc.name, doc.line(*path), _dotted(path),
-                                  f"文字中的金额 {value}{unit} 与数据中的任何数字都不符{hint}",
-                                  "prose")
+                    yield warning(
+                        doc.name,
+                        doc.line(*path),
+                        _dotted(path),
+                        f"文字中的金额 {value}{unit} 与数据中的任何数字都不符{hint}",
+                        "prose",
+                    )
 
 
 def _texts(node, path: tuple) -> Iterator[tuple[tuple, str]]:
@@ -200,15 +303,24 @@ def _copies(data: Dataset, report: Report) -> Iterator[Finding]:
     """The same paragraph written for two different projects."""
     seen: dict[str, tuple[str, str]] = {}
     for doc, project in zip(data.projects, report.projects, strict=True):
-        texts = [(("goal", "target"), project.goal_target), (("goal", "actual"), project.goal_actual)]
-        texts += [(("letter", k), v) for k, v in (project.letter or {}).items()
-                  if isinstance(v, str)]
+        texts = [
+            (("goal", "target"), project.goal_target),
+            (("goal", "actual"), project.goal_actual),
+        ]
+        texts += [
+            (("letter", k), v) for k, v in (project.letter or {}).items() if isinstance(v, str)
+        ]
         for path, text in texts:
             if len(text) < 20:
                 continue
             if text in seen and seen[text][0] != project.name:
                 other, where = seen[text]
-                yield warning(doc.name, doc.line(*path), ".".join(path),
-                              f"这段文字与项目“{other}”的{where}完全相同，请确认没有复制错", "lint")
+                yield warning(
+                    doc.name,
+                    doc.line(*path),
+                    ".".join(path),
+                    f"这段文字与项目“{other}”的{where}完全相同，请确认没有复制错",
+                    "lint",
+                )
             else:
                 seen.setdefault(text, (project.name, ".".join(path)))

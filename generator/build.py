@@ -60,20 +60,48 @@ def plan_documents(report: Report, project: str | None = None) -> list[Job]:
     dept = safe_name(report.department.name)
     jobs = []
     if project is None:
-        jobs.append(Job("disclosure.docx", f"{dept}{year}年度部门决算公开.docx", "disclosure",
-                        f"{year}年度部门决算公开"))
-        jobs.append(Job("department_letter.docx", f"自评报告/{year}年部门整体支出绩效自评报告.docx",
-                        "letter", "部门整体支出绩效自评报告"))
+        jobs.append(
+            Job(
+                "disclosure.docx",
+                f"{dept}{year}年度部门决算公开.docx",
+                "disclosure",
+                f"{year}年度部门决算公开",
+            )
+        )
+        jobs.append(
+            Job(
+                "department_letter.docx",
+                f"自评报告/{year}年部门整体支出绩效自评报告.docx",
+                "letter",
+                "部门整体支出绩效自评报告",
+            )
+        )
     for p in report.projects:
         if project is not None and p.name != project:
             continue
         stem = f"{p.index:02d}-{safe_name(p.name)}"
-        jobs.append(Job("project_table.docx", f"项目自评表/{stem}-项目支出绩效自评表.docx", "table",
-                        f"{p.name}项目支出绩效自评表", p.name, (("p", p),)))
+        jobs.append(
+            Job(
+                "project_table.docx",
+                f"项目自评表/{stem}-项目支出绩效自评表.docx",
+                "table",
+                f"{p.name}项目支出绩效自评表",
+                p.name,
+                (("p", p),),
+            )
+        )
         for letter in report.letters:
             if letter.project is p:
-                jobs.append(Job("project_letter.docx", f"自评报告/{stem}-自评报告.docx", "letter",
-                                f"关于{letter.subject}自评报告的函", p.name, (("l", letter),)))
+                jobs.append(
+                    Job(
+                        "project_letter.docx",
+                        f"自评报告/{stem}-自评报告.docx",
+                        "letter",
+                        f"关于{letter.subject}自评报告的函",
+                        p.name,
+                        (("l", letter),),
+                    )
+                )
     return jobs
 
 
@@ -96,8 +124,13 @@ def _render_job(job: Job, report: Report, images: dict[str, Image]) -> bytes:
     return render_docx(TEMPLATES / job.template, context, images)
 
 
-def build(data_dir: Path, out: Path, project: str | None = None,
-          progress: Progress | None = None, strict: bool = False) -> BuildResult:
+def build(
+    data_dir: Path,
+    out: Path,
+    project: str | None = None,
+    progress: Progress | None = None,
+    strict: bool = False,
+) -> BuildResult:
     say = progress or (lambda _msg: None)
     say("读取并检查数据……")
     report, findings = prepare(data_dir, strict)
@@ -110,8 +143,13 @@ def build(data_dir: Path, out: Path, project: str | None = None,
     staging = Staging(out)
     try:
         for number, caption, png in charts.values():
-            staging.write(f"图表/图{number}-{safe_name(caption)}.png", png, "chart", None,
-                          f"图{number}：{caption}")
+            staging.write(
+                f"图表/图{number}-{safe_name(caption)}.png",
+                png,
+                "chart",
+                None,
+                f"图{number}：{caption}",
+            )
         for job, data in zip(jobs, rendered, strict=True):
             staging.write(job.path, data, job.kind, job.project, job.title)
         staging.commit({"year": report.year, "department": report.department.name})

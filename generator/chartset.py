@@ -39,23 +39,55 @@ def chart_specs(report: Report) -> list[ChartSpec]:
     fiscal = [f.fiscal_change, f.fiscal_change]
     spend = [f.basic, f.project] + ([f.other] if f.other.amount else [])
     return [
-        ChartSpec("totals", 1, "收、支决算总计变动情况图",
-                  lambda: _bars(report, "收、支决算总计变动情况", ["收入总计", "支出总计"], totals)),
-        ChartSpec("income", 2, "收入决算结构图",
-                  lambda: _pie("收入决算结构", f.income, "本年无收入")),
-        ChartSpec("expenditure", 3, "支出决算结构图",
-                  lambda: _pie("支出决算结构", spend, "本年无支出")),
-        ChartSpec("fiscal", 4, "财政拨款收、支决算总计变动情况",
-                  lambda: _bars(report, "财政拨款收、支决算总计变动情况",
-                                ["财政拨款收入", "财政拨款支出"], fiscal)),
-        ChartSpec("general", 5, "一般公共预算财政拨款支出决算变动情况",
-                  lambda: _bars(report, "一般公共预算财政拨款支出决算变动情况",
-                                ["一般公共预算财政拨款支出"], [f.general_change])),
-        ChartSpec("functional", 6, "一般公共预算财政拨款支出决算结构",
-                  lambda: _pie("一般公共预算财政拨款支出决算结构",
-                               [c.share for c in f.functional_classes], "本年无支出")),
-        ChartSpec("three_public", 7, "“三公”经费财政拨款支出结构",
-                  lambda: _pie("“三公”经费财政拨款支出结构",
-                               [tp.abroad.share, tp.vehicle.share, tp.reception.share],
-                               "本年无“三公”经费支出")),
+        ChartSpec(
+            "totals",
+            1,
+            "收、支决算总计变动情况图",
+            lambda: _bars(report, "收、支决算总计变动情况", ["收入总计", "支出总计"], totals),
+        ),
+        ChartSpec(
+            "income", 2, "收入决算结构图", lambda: _pie("收入决算结构", f.income, "本年无收入")
+        ),
+        ChartSpec(
+            "expenditure", 3, "支出决算结构图", lambda: _pie("支出决算结构", spend, "本年无支出")
+        ),
+        ChartSpec(
+            "fiscal",
+            4,
+            "财政拨款收、支决算总计变动情况",
+            lambda: _bars(
+                report, "财政拨款收、支决算总计变动情况", ["财政拨款收入", "财政拨款支出"], fiscal
+            ),
+        ),
+        ChartSpec(
+            "general",
+            5,
+            "一般公共预算财政拨款支出决算变动情况",
+            lambda: _bars(
+                report,
+                "一般公共预算财政拨款支出决算变动情况",
+                ["一般公共预算财政拨款支出"],
+                [f.general_change],
+            ),
+        ),
+        ChartSpec(
+            "functional",
+            6,
+            "一般公共预算财政拨款支出决算结构",
+            lambda: _pie(
+                "一般公共预算财政拨款支出决算结构",
+                [c.share for c in f.functional_classes],
+                "本年无支出",
+            ),
+        ),
+        ChartSpec(
+            "three_public",
+            7,
+            "“三公”经费财政拨款支出结构",
+            lambda: _pie(
+                "“三公”经费财政拨款支出结构",
+                [tp.abroad.share, tp.vehicle.share, tp.reception.share],
+                "本年无“三公”经费支出",
+            ),
+        ),
     ]

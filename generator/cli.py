@@ -14,9 +14,11 @@ from generator.findings import Finding
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # usage problems exit 2, in Chinese
         self.print_usage(sys.stderr)
-        message = (message.replace("unrecognized arguments", "无法识别的参数")
-                   .replace("the following arguments are required", "缺少参数")
-                   .replace("invalid choice", "无效的命令"))
+        message = (
+            message.replace("unrecognized arguments", "无法识别的参数")
+            .replace("the following arguments are required", "缺少参数")
+            .replace("invalid choice", "无效的命令")
+        )
         print(f"用法错误：{message}", file=sys.stderr)
         sys.exit(2)
 
@@ -79,8 +81,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     for f in warnings:
         print(f.format())
     seconds = time.perf_counter() - start
-    print(f"已生成 {result.files} 个文件到 {out}（{seconds:.1f} 秒，{len(warnings)} 个警告）。"
-          f"清单见 {out / 'manifest.json'}")
+    print(
+        f"已生成 {result.files} 个文件到 {out}（{seconds:.1f} 秒，{len(warnings)} 个警告）。"
+        f"清单见 {out / 'manifest.json'}"
+    )
     return 0
 
 

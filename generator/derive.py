@@ -10,15 +10,15 @@ from generator import refdata
 from generator.dataset import Dataset
 from generator.derive_finance import Finance, derive_finance
 from generator.derive_projects import (
-    Funds,
     FundRow,
+    Funds,
     Indicator,
     Project,
     derive_funds,
     derive_indicator,
     derive_project,
 )
-from generator.figures import Change, Execution
+from generator.figures import Change
 from generator.scoring import ScoreTable, Subject, score_table
 
 
@@ -131,7 +131,9 @@ def derive_report(data: Dataset) -> Report:
         finance=finance,
         projects=projects,
         letters=tuple(_letter(p, scoring["project"]) for p in projects if p.letter),
-        evaluation=_evaluation(data["self_evaluation.yaml"], scoring["department"], finance, projects),
+        evaluation=_evaluation(
+            data["self_evaluation.yaml"], scoring["department"], finance, projects
+        ),
         highlight=tuple(data["performance.yaml"]["highlight"]),
         glossary=_glossary(finance),
     )
@@ -200,5 +202,3 @@ def _glossary(finance: Finance) -> tuple[tuple[str, str], ...]:
     entries += [(i.title, i.definition) for i in finance.functional_items]
     entries += [(e["term"], e["definition"]) for e in ref["after"]]
     return tuple(entries)
-
-

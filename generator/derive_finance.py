@@ -7,8 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from generator import refdata
-from generator.schema import VEHICLE_TYPES
 from generator.figures import Change, Execution, Share, shares, total
+from generator.schema import VEHICLE_TYPES
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,9 @@ def _three_public(tp: dict[str, Any]) -> ThreePublic:
     def item(label: str, *keys: str) -> ThreePublicItem:
         amount = total([a[k] for k in keys])
         return ThreePublicItem(
-            total([b[k] for k in keys]), amount, total([p[k] for k in keys]),
+            total([b[k] for k in keys]),
+            amount,
+            total([p[k] for k in keys]),
             Share(label, amount, whole),
         )
 

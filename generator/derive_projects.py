@@ -7,7 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 from generator.figures import ZERO, Execution, total
-from generator.indicators import IndicatorError, Measure, deviation, is_met, parse_actual, parse_target
+from generator.indicators import (
+    IndicatorError,
+    Measure,
+    deviation,
+    is_met,
+    parse_actual,
+    parse_target,
+)
 
 FUND_ROWS = (
     ("（一）财政拨款小计", None),

@@ -18,7 +18,8 @@ Path_ = tuple[str | int, ...]
 FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
 NULLS = {"", "~", "null", "Null", "NULL"}
 PLAIN_TAGS = tuple(
-    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+    f"tag:yaml.org,2002:{t}"
+    for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
 )
 
 

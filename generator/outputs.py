@@ -37,8 +37,9 @@ class Staging:
         self.root = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         self.files: list[OutputFile] = []
 
-    def write(self, relative: str, data: bytes, kind: str, project: str | None = None,
-              title: str = "") -> OutputFile:
+    def write(
+        self, relative: str, data: bytes, kind: str, project: str | None = None, title: str = ""
+    ) -> OutputFile:
         path = (self.root / relative).resolve()
         if self.root.resolve() not in path.parents:
             raise ValueError(f"输出路径越界：{relative}")

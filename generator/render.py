@@ -91,9 +91,13 @@ def render_docx(
     try:
         tpl.render(full, shared_env(), autoescape=True)
     except jinja2.UndefinedError as exc:
-        raise TemplateError(f"模板 {template.name} 使用了数据中没有的变量：{_undefined(exc)}") from exc
+        raise TemplateError(
+            f"模板 {template.name} 使用了数据中没有的变量：{_undefined(exc)}"
+        ) from exc
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"模板 {template.name} 第 {exc.lineno} 行语法错误：{exc.message}") from exc
+        raise TemplateError(
+            f"模板 {template.name} 第 {exc.lineno} 行语法错误：{exc.message}"
+        ) from exc
     buffer = io.BytesIO()
     tpl.save(buffer)
     return normalize_zip(buffer.getvalue())
@@ -107,9 +111,10 @@ def _undefined(exc: jinja2.UndefinedError) -> str:
 def normalize_zip(data: bytes) -> bytes:
     """Rewrite a .docx with fixed timestamps so equal content gives equal bytes."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(
-        out, "w", zipfile.ZIP_DEFLATED
-    ) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, FIXED_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED

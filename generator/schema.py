@@ -117,8 +117,9 @@ FINANCE = {
         empty=False,
     ),
     "functional_classes": listing(
-        record({"code": {"type": "string", "regex": r"\d{3}", "required": True},
-                "actual": money()}),
+        record(
+            {"code": {"type": "string", "regex": r"\d{3}", "required": True}, "actual": money()}
+        ),
         required=False,
     ),
     "basic": record(

@@ -125,8 +125,10 @@ class ScoreTable:
     def differences(self) -> tuple[ScoreRow, ...]:
         """Rows whose entered score differs from the formula (at print precision)."""
         return tuple(
-            r for r in self.rows
-            if r.computed is not None and r.entered is not None
+            r
+            for r in self.rows
+            if r.computed is not None
+            and r.entered is not None
             and round(r.computed, 2) != round(r.entered, 2)
         )
 
@@ -142,10 +144,17 @@ def score_table(
         computed = FORMULAS[formula](subject, item["points"]) if formula else None
         rows.append(
             ScoreRow(
-                key=item["key"], level1=item["level1"], level2=item["level2"],
-                level3=item["level3"], points=item["points"], explanation=item["explanation"],
-                criteria=item["criteria"], formula=formula, deduction=item["deduction"],
-                entered=scores.get(item["key"]), computed=computed,
+                key=item["key"],
+                level1=item["level1"],
+                level2=item["level2"],
+                level3=item["level3"],
+                points=item["points"],
+                explanation=item["explanation"],
+                criteria=item["criteria"],
+                formula=formula,
+                deduction=item["deduction"],
+                entered=scores.get(item["key"]),
+                computed=computed,
                 printed_computed=bool(item["formula"]),
             )
         )
@@ -191,7 +200,9 @@ def _label(table: ScoreTable, path: tuple[str, str, str], depth: int) -> str:
     name = path[depth]
     if not name or depth + 1 not in table.labelled_levels:
         return name
-    members = [r for r in table.rows if (r.level1, r.level2, r.level3)[: depth + 1] == path[: depth + 1]]
+    members = [
+        r for r in table.rows if (r.level1, r.level2, r.level3)[: depth + 1] == path[: depth + 1]
+    ]
     if depth == 2 and len(members) < 2:
         return name
     from generator.fmt import score as fmt_score

@@ -41,8 +41,10 @@ def budget_sentence(item: Any, comma: str = "，") -> str:
     if not item.budget and not item.actual:
         return f"预算为0万元{comma}年初未安排预算。"
     rate = fmt.pct(item.execution.rate, 1)
-    return (f"预算为{fmt.wan(item.budget)}万元，支出决算为{fmt.wan(item.actual)}万元，"
-            f"完成预算的{rate}。")
+    return (
+        f"预算为{fmt.wan(item.budget)}万元，支出决算为{fmt.wan(item.actual)}万元，"
+        f"完成预算的{rate}。"
+    )
 
 
 def duties(dept: Any) -> str:
@@ -58,8 +60,11 @@ def units_sentence(dept: Any) -> str:
     else:
         text = f"{dept.self_name}下属二级单位 {len(subs)}个，其中："
         parts = []
-        for kind, label in (("行政单位", "行政单位"), ("参公事业单位", "参照公务员法管理的事业单位"),
-                            ("其他事业单位", "其他事业单位")):
+        for kind, label in (
+            ("行政单位", "行政单位"),
+            ("参公事业单位", "参照公务员法管理的事业单位"),
+            ("其他事业单位", "其他事业单位"),
+        ):
             group = dept.subordinates(kind)
             if group:
                 names = "、".join(u["name"] for u in group)
@@ -74,8 +79,10 @@ def staff_sentence(dept: Any, year: int) -> str:
     auth = "，".join(f"{k}{n}人" for k, n in dept.authorized)
     actual = "，".join(f"{k}{n}人" for k, n in dept.actual_staff)
     tail = f"，{dept.funding}" if dept.funding else ""
-    return (f"{dept.short_name}共有编制{dept.authorized_total}人，其中：{auth}。{year}年末实有"
-            f"在职编制内人员{dept.actual_total}人，其中：{actual}{tail}。")
+    return (
+        f"{dept.short_name}共有编制{dept.authorized_total}人，其中：{auth}。{year}年末实有"
+        f"在职编制内人员{dept.actual_total}人，其中：{actual}{tail}。"
+    )
 
 
 def assets_sentence(fin: Any) -> str:

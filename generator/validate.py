@@ -159,7 +159,9 @@ def _known_keys(schema: dict, path: tuple) -> list[str]:
             node = node
     if isinstance(node, dict) and node.get("type") == "dict":
         node = node.get("schema", {})
-    return sorted(k for k in node if isinstance(node.get(k), dict)) if isinstance(node, dict) else []
+    return (
+        sorted(k for k in node if isinstance(node.get(k), dict)) if isinstance(node, dict) else []
+    )
 
 
 def _show(value: Any) -> str:
