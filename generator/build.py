@@ -111,7 +111,6 @@ def base_context(report: Report) -> dict[str, Any]:
         "d": report.department,
         "f": report.finance,
         "ev": report.evaluation,
-        "score_suffix": "自评评分表",
     }
 
 

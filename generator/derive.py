@@ -102,6 +102,7 @@ class Report:
     evaluation: DepartmentEvaluation
     highlight: tuple[str, ...]
     glossary: tuple[tuple[str, str], ...]
+    score_title_suffix: str
 
     @property
     def pre_assessed_count(self) -> int:
@@ -136,6 +137,7 @@ def derive_report(data: Dataset) -> Report:
         ),
         highlight=tuple(data["performance.yaml"]["highlight"]),
         glossary=_glossary(finance),
+        score_title_suffix=scoring["project"]["title_suffix"] or "自评评分表",
     )
 
 

@@ -214,7 +214,7 @@ def project_letter(doc, var: str = "l") -> None:
     project_table(doc, p)
     page_break(doc)
     para(doc, "附件2", "Flush")
-    para(doc, "{{ d.plain_name }}" + Y + "年{{ %s.subject }}{{ score_suffix }}" % var,
+    para(doc, "{{ d.plain_name }}" + Y + "年{{ %s.subject }}{{ r.score_title_suffix }}" % var,
          "Heading 2", center=True)
     score_table(doc, var + ".scores", extra_column=False)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from docxkit import lines, new_document, page_break, para, row, table, vmerge
+from docxkit import lines, new_document, page_break, para
 
 OUT = Path(__file__).resolve().parent.parent / "templates"
 Y = "{{ r.year }}"
