@@ -59,6 +59,9 @@ def _styles(doc: Document) -> None:
         pf.keep_with_next = True
         if name in ("Title", "Heading 1"):
             pf.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        border = style.element.pPr.find(qn("w:pBdr")) if style.element.pPr is not None else None
+        if border is not None:  # python-docx's Title has a rule under it; official titles do not
+            style.element.pPr.remove(border)
     table_text = doc.styles.add_style("Table Text", 1)
     table_text.base_style = normal
     set_font(table_text, BODY_FONT, 10.5)
@@ -166,3 +169,46 @@ def vmerge(cell, value: str) -> None:
     node = OxmlElement("w:vMerge")
     node.set(qn("w:val"), value)
     tcpr.append(node)
+
+
+def _field_char(kind: str):
+    node = OxmlElement("w:fldChar")
+    node.set(qn("w:fldCharType"), kind)
+    return node
+
+
+def table_of_contents(doc, entries: list[tuple[int, str]]) -> None:
+    """A TOC field whose shown result lists `entries`; Word refreshes it (with page numbers)
+    when the document is opened, other readers show the list as it is."""
+    for i, (level, text) in enumerate(entries):
+        p = doc.add_paragraph(style="Flush")
+        p.paragraph_format.left_indent = Pt(32 * (level - 1))
+        if i == 0:
+            run = p.add_run()
+            run._r.append(_field_char("begin"))
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = ' TOC \\o "1-2" \\h \\z \\u '
+            run._r.append(instr)
+            run._r.append(_field_char("separate"))
+        p.add_run(text)
+        if i == len(entries) - 1:
+            p.add_run()._r.append(_field_char("end"))
+    settings = doc.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.append(update)
+
+
+def headings(doc, styles: tuple[str, ...] = ("Heading 1", "Heading 2")) -> list[tuple[int, str]]:
+    return [
+        (styles.index(p.style.name) + 1, p.text)
+        for p in doc.paragraphs
+        if p.style is not None and p.style.name in styles
+    ]
+
+
+def move_after(anchor, paragraphs) -> None:
+    """Move paragraphs (already in the document) to follow `anchor`, in order."""
+    for p in reversed(paragraphs):
+        anchor._p.addnext(p._p)

@@ -44,7 +44,7 @@ def goal_block(t, var: str, head: str, left: str, right: str) -> None:
     vmerge(body.cells[0], "continue")
 
 
-WIDTHS = [2.0, 1.9, 1.9, 3.4, 2.1, 2.1, 2.6]
+WIDTHS = [1.9, 1.8, 1.8, 3.3, 2.1, 2.1, 2.5]  # 15.5 cm: the A4 text width
 
 
 def project_table(doc, var: str = "p") -> None:
@@ -72,7 +72,9 @@ def department_table(doc) -> None:
 def score_table(doc, var: str, extra_column: bool) -> None:
     """评分表 rows with their levels merged; totals derived."""
     cols = 8 if extra_column else 7
-    widths = [1.8, 1.8, 1.8, 1.2, 3.0, 5.0, 1.4] + ([1.4] if extra_column else [])
+    widths = [1.6, 1.6, 1.6, 1.1, 2.8, 4.6, 1.2] + ([1.0] if extra_column else [])
+    if not extra_column:
+        widths[5] += 1.0
     t = table(doc, cols, widths)
     head = ["绩效指标", "指标分值", "指标解释", "评价要点及说明", "自评得分"]
     head += ["财政复核得分"] if extra_column else []

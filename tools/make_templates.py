@@ -9,7 +9,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from docxkit import lines, new_document, page_break, para
+from docxkit import (
+    headings,
+    lines,
+    move_after,
+    new_document,
+    page_break,
+    para,
+    table_of_contents,
+)
 
 OUT = Path(__file__).resolve().parent.parent / "templates"
 Y = "{{ r.year }}"
@@ -173,10 +181,7 @@ def part_three(doc) -> None:
 def build_disclosure() -> None:
     doc = new_document()
     lines(doc, [DEPT, f"{Y}年度部门决算"])
-    para(doc, "目录", "Heading 1")
-    for entry in ("第一部分 部门概况", "第二部分 部门决算情况说明", "第三部分 名词解释",
-                  "第四部分 附件"):
-        para(doc, entry, "Flush")
+    contents = para(doc, "目录", "Flush", center=True)
     page_break(doc)
     part_one(doc)
     part_two_totals(doc)
@@ -187,6 +192,10 @@ def build_disclosure() -> None:
     part_three(doc)
     page_break(doc)
     para(doc, "第四部分  附件", "Heading 1")
+    entries = headings(doc)
+    before = len(doc.paragraphs)
+    table_of_contents(doc, entries)
+    move_after(contents, doc.paragraphs[before:])
     from make_letters import department_letter, project_annexes
 
     department_letter(doc)
