@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -112,3 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断；之前的输出保持不变。", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - last resort: no traceback for users
+        if os.environ.get("GENERATOR_DEBUG"):
+            raise
+        print(f"内部错误：{type(exc).__name__}: {exc}", file=sys.stderr)
+        hint = "之前的输出保持不变。设置环境变量 GENERATOR_DEBUG=1 可查看详细信息。"
+        print(hint, file=sys.stderr)
+        return 3

@@ -98,6 +98,8 @@ def render_docx(
         raise TemplateError(
             f"模板 {template.name} 第 {exc.lineno} 行语法错误：{exc.message}"
         ) from exc
+    except Exception as exc:  # noqa: BLE001 - a filter refusing a value names it
+        raise TemplateError(f"模板 {template.name} 无法生成：{exc}") from exc
     buffer = io.BytesIO()
     tpl.save(buffer)
     return normalize_zip(buffer.getvalue())
