@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -18,7 +19,7 @@ from generator.derive_projects import (
     derive_indicator,
     derive_project,
 )
-from generator.figures import Change
+from generator.figures import Change, freeze
 from generator.scoring import ScoreTable, Subject, score_table
 
 
@@ -32,10 +33,10 @@ class Department:
     budget_level: str
     duties_preamble: str
     duties: tuple[str, ...]
-    key_work: tuple[dict[str, Any], ...]
-    budget_units: tuple[dict[str, str], ...]
+    key_work: tuple[Mapping[str, Any], ...]
+    budget_units: tuple[Mapping[str, str], ...]
     units_in_scope: tuple[str, ...]
-    subordinate_units: tuple[dict[str, str], ...]
+    subordinate_units: tuple[Mapping[str, str], ...]
     managed_units: tuple[str, ...]
     authorized: tuple[tuple[str, int], ...]
     actual_staff: tuple[tuple[str, int], ...]
@@ -62,7 +63,7 @@ class ProjectLetter:
 
     project: Project
     subject: str
-    texts: dict[str, str]
+    texts: Mapping[str, str]
     scores: ScoreTable
 
     @property
@@ -85,7 +86,7 @@ class DepartmentEvaluation:
     goal_actual: str
     indicators: tuple[Indicator, ...]
     scores: ScoreTable
-    texts: dict[str, Any]
+    texts: Mapping[str, Any]
     framework_title: str
     framework_note: str
 
@@ -152,10 +153,10 @@ def _department(raw: dict[str, Any]) -> Department:
         budget_level=raw["budget_level"],
         duties_preamble=raw["duties"]["preamble"],
         duties=tuple(raw["duties"]["items"]),
-        key_work=tuple(raw["key_work"]),
-        budget_units=tuple(raw["budget_units"]),
+        key_work=freeze(raw["key_work"]),
+        budget_units=freeze(raw["budget_units"]),
         units_in_scope=tuple(raw["units_in_scope"]),
-        subordinate_units=tuple(raw["subordinate_units"]),
+        subordinate_units=freeze(raw["subordinate_units"]),
         managed_units=tuple(raw["managed_units"]),
         authorized=tuple(staffing["authorized"].items()),
         actual_staff=tuple(staffing["actual"].items()),
@@ -166,7 +167,7 @@ def _department(raw: dict[str, Any]) -> Department:
 def _letter(project: Project, framework: dict[str, Any]) -> ProjectLetter:
     raw = project.letter or {}
     subject = Subject(project.indicators, project.execution)
-    texts = {k: v for k, v in raw.items() if k not in ("subject", "scores")}
+    texts = freeze({k: v for k, v in raw.items() if k not in ("subject", "scores")})
     scores = score_table(framework, raw["scores"], subject)
     return ProjectLetter(project, raw["subject"], texts, scores)
 
@@ -192,7 +193,7 @@ def _evaluation(
         goal_actual=raw["goal"]["actual"],
         indicators=indicators,
         scores=score_table(framework, raw["scores"], subject),
-        texts=raw,
+        texts=freeze(raw),
         framework_title=framework["title"],
         framework_note=framework["note"],
     )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from generator import refdata
-from generator.figures import Change, Execution, Share, shares, total
+from generator.figures import Change, Execution, Share, freeze, shares, total
 from generator.schema import VEHICLE_TYPES
 
 
@@ -71,8 +72,8 @@ class ThreePublic:
     change_reason: str
     vehicles_bought: tuple[tuple[str, int, Decimal], ...]
     vehicles_held: tuple[tuple[str, int], ...]
-    domestic: dict[str, Any]
-    foreign: dict[str, Any]
+    domestic: Mapping[str, Any]
+    foreign: Mapping[str, Any]
     purpose: str
     details: str
 
@@ -224,8 +225,8 @@ def _three_public(tp: dict[str, Any]) -> ThreePublic:
             if (v := tp["vehicles_bought"].get(kind, {})) is not None
         ),
         vehicles_held=tuple(tp["vehicles_held"].items()),
-        domestic=rec["domestic"],
-        foreign=rec["foreign"],
+        domestic=freeze(rec["domestic"]),
+        foreign=freeze(rec["foreign"]),
         purpose=rec["purpose"],
         details=rec["details"],
     )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from generator.figures import ZERO, Execution, total
+from generator.figures import ZERO, Execution, freeze, total
 from generator.indicators import (
     IndicatorError,
     Measure,
@@ -84,7 +85,7 @@ class Project:
     goal_target: str
     goal_actual: str
     indicators: tuple[Indicator, ...]
-    letter: dict[str, Any] | None
+    letter: Mapping[str, Any] | None
     pre_assessed: bool
     monitored: bool
 
@@ -152,7 +153,7 @@ def derive_project(index: int, source: str, raw: dict[str, Any]) -> Project:
         goal_target=raw["goal"]["target"],
         goal_actual=raw["goal"]["actual"],
         indicators=tuple(derive_indicator(i) for i in raw["indicators"]),
-        letter=raw.get("letter"),
+        letter=freeze(raw.get("letter")),
         pre_assessed=raw["pre_assessed"],
         monitored=raw["monitored"],
     )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from generator.fmt import ratio
 
@@ -88,3 +90,27 @@ def shares(items: list[tuple[str, Decimal]], whole: Decimal | None = None) -> tu
 
 def total(values: list[Decimal] | tuple[Decimal, ...]) -> Decimal:
     return sum(values, ZERO)
+
+
+class FrozenDict(dict):
+    """A dict that refuses changes (picklable, unlike MappingProxyType, for worker processes)."""
+
+    def _refuse(self, *_args: Any, **_kwargs: Any) -> None:
+        raise TypeError("derived data is read-only")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple:
+        return (FrozenDict, (dict(self),))
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted(self.items(), key=lambda kv: str(kv[0]))))
+
+
+def freeze(value: Any) -> Any:
+    """A read-only copy of validated data: mappings become FrozenDict, lists tuples."""
+    if isinstance(value, Mapping):
+        return FrozenDict({k: freeze(v) for k, v in value.items()})
+    if isinstance(value, (list, tuple)):
+        return tuple(freeze(v) for v in value)
+    return value
