@@ -1,0 +1,509 @@
+"""The lenient pipeline of the preview: incomplete or invalid data still renders.
+
+The strict readers report every problem as `build` and `check` do; then, instead of dropping a
+file that has errors, every invalid or missing value is replaced by a *placeholder* that carries
+an id of the registry: amounts become `Missing` (a quiet-NaN Decimal that spreads through
+arithmetic and prints as a marker), counts `MissingInt`, texts a marker string `⟦12⟧`. The HTML
+converter turns markers into highlighted 【待填：字段】 boxes. Nothing here changes the strict
+modules: `build` and `check` stay strict.
+"""
+
+from __future__ import annotations
+
+import copy
+import decimal
+import re
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from generator import schema
+from generator.dataset import Dataset, Document
+from generator.findings import Finding, error, format_path
+from generator.loader import LoadedFile, display_name, load_file
+from generator.validate import DataValidator, _flatten, validate_file
+
+MARKER = re.compile(r"⟦([0-9]+(?:,[0-9]+)*)⟧")
+PathT = tuple[str | int, ...]
+
+
+# ---------------------------------------------------------------------------------------------
+# Placeholders
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """One value that is missing or invalid: where it is and why."""
+
+    id: int
+    file: str
+    line: int
+    field: str
+    message: str
+
+
+class Registry:
+    """Placeholder ids, stable by (file, field) so that the page keeps its anchors."""
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple[str, str], int] = {}
+        self._items: dict[int, Placeholder] = {}
+        self._lock = threading.Lock()
+
+    def add(self, file: str, line: int, field_: str, message: str) -> int:
+        with self._lock:
+            key = (file, field_)
+            pid = self._ids.setdefault(key, len(self._ids) + 1)
+            self._items[pid] = Placeholder(pid, file, line, field_, message)
+            return pid
+
+    def get(self, pid: int) -> Placeholder | None:
+        return self._items.get(pid)
+
+    def all(self) -> list[Placeholder]:
+        with self._lock:
+            return list(self._items.values())
+
+
+def token(ids: Iterable[int]) -> str:
+    return "⟦" + ",".join(str(i) for i in ids) + "⟧"
+
+
+def marker_ids(text: str) -> list[int]:
+    """Every placeholder id named by the markers in `text`, in order, without repeats."""
+    out: list[int] = []
+    for match in MARKER.finditer(text):
+        for part in match.group(1).split(","):
+            if int(part) not in out:
+                out.append(int(part))
+    return out
+
+
+def _ids_of(*values: Any) -> tuple[int, ...]:
+    out: list[int] = []
+    for v in values:
+        for i in getattr(v, "ids", ()):
+            if i not in out:
+                out.append(i)
+    return tuple(out)
+
+
+class Missing(Decimal):
+    """A missing or invalid amount: a quiet NaN that keeps the ids of the values it came from.
+
+    Arithmetic with it gives another `Missing` (Python tries a subclass's reflected method
+    first, so `Decimal + Missing` lands here too); comparisons are false as for any NaN,
+    without raising; printing gives the marker of its placeholders.
+    """
+
+    __slots__ = ("ids",)
+    ids: tuple[int, ...]
+
+    def __new__(cls, ids: Iterable[int] = ()) -> Missing:
+        self = super().__new__(cls, "NaN")
+        self.ids = tuple(ids)
+        return self
+
+    def _spread(self, *other: Any) -> Missing:
+        return Missing(_ids_of(self, *other))
+
+    __add__ = __radd__ = __sub__ = __rsub__ = _spread
+    __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _spread
+    __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __pow__ = __rpow__ = _spread
+
+    def _same(self, *_: Any, **__: Any) -> Missing:
+        return self
+
+    __neg__ = __pos__ = __abs__ = __round__ = copy_abs = copy_negate = _same
+    quantize = normalize = to_integral = to_integral_value = sqrt = _same
+
+    def __eq__(self, other: object) -> bool:
+        return other is self
+
+    def __ne__(self, other: object) -> bool:
+        return other is not self
+
+    def __lt__(self, other: object) -> bool:
+        return False
+
+    __le__ = __gt__ = __ge__ = __lt__
+    __hash__ = object.__hash__
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __format__(self, spec: str) -> str:
+        return token(self.ids)
+
+    def __str__(self) -> str:
+        return token(self.ids)
+
+    to_eng_string = __str__
+
+    def __repr__(self) -> str:
+        return f"Missing({self.ids!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Missing, (self.ids,))
+
+    def __copy__(self) -> Missing:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> Missing:
+        return self
+
+
+class MissingInt(int):
+    """A missing or invalid count: zero for arithmetic, a marker when printed."""
+
+    ids: tuple[int, ...]
+
+    def __new__(cls, ids: Iterable[int] = ()) -> MissingInt:
+        self = super().__new__(cls, 0)
+        self.ids = tuple(ids)
+        return self
+
+    def _spread(self, *other: Any) -> Any:
+        if any(isinstance(o, Decimal) for o in other):
+            return Missing(_ids_of(self, *other))
+        return MissingInt(_ids_of(self, *other))
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _spread
+    __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = _spread
+
+    def __truediv__(self, other: Any) -> Missing:
+        return Missing(_ids_of(self, other))
+
+    __rtruediv__ = __truediv__
+
+    def __neg__(self) -> MissingInt:
+        return self
+
+    __pos__ = __abs__ = __neg__
+
+    def __eq__(self, other: object) -> bool:
+        return other is self
+
+    def __ne__(self, other: object) -> bool:
+        return other is not self
+
+    def __lt__(self, other: object) -> bool:
+        return False
+
+    __le__ = __gt__ = __ge__ = __lt__
+    __hash__ = object.__hash__
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __format__(self, spec: str) -> str:
+        return token(self.ids)
+
+    def __str__(self) -> str:
+        return token(self.ids)
+
+    def __repr__(self) -> str:
+        return f"MissingInt({self.ids!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (MissingInt, (self.ids,))
+
+    def __copy__(self) -> MissingInt:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> MissingInt:
+        return self
+
+
+def placeholders_in(value: Any, depth: int = 0) -> list[int]:
+    """Placeholder ids anywhere in `value` (numbers, marker texts, containers, dataclasses)."""
+    found: list[int] = []
+    _collect(value, found, depth)
+    return found
+
+
+def _collect(value: Any, found: list[int], depth: int) -> None:
+    if depth > 12:
+        return
+    if isinstance(value, (Missing, MissingInt)):
+        found.extend(i for i in value.ids if i not in found)
+    elif isinstance(value, str):
+        found.extend(i for i in marker_ids(value) if i not in found)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _collect(k, found, depth + 1)
+            _collect(v, found, depth + 1)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for v in value:
+            _collect(v, found, depth + 1)
+    elif hasattr(value, "__dataclass_fields__"):
+        for name in value.__dataclass_fields__:
+            _collect(getattr(value, name, None), found, depth + 1)
+
+
+@contextmanager
+def lenient_decimals() -> Iterator[None]:
+    """Decimal arithmetic where NaN does not raise (comparisons, quantize) in this thread."""
+    with decimal.localcontext() as ctx:
+        ctx.traps[decimal.InvalidOperation] = False
+        yield
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading files leniently
+
+
+@dataclass
+class FileResult:
+    """One file read leniently: its document (with placeholders) and its findings."""
+
+    doc: Document | None
+    findings: list[Finding]
+    placeholders: list[int] = field(default_factory=list)
+    stale: bool = False  # the document is the last readable version (the file does not parse)
+    parsed: bool = True  # the document comes from this version of the file
+
+
+def relax(rules: dict[str, Any]) -> dict[str, Any]:
+    """The schema without the checks that a placeholder cannot pass (allowed, regex, min…)."""
+    return {k: _relax_rule(r) for k, r in rules.items()}
+
+
+def _relax_rule(rule: Any) -> Any:
+    if not isinstance(rule, dict):
+        return rule
+    out = {k: v for k, v in rule.items() if k not in ("allowed", "regex", "min", "max",
+                                                        "minlength", "maxlength")}
+    if "empty" in out:
+        out["empty"] = True
+    sub = rule.get("schema")
+    if isinstance(sub, dict):
+        out["schema"] = _relax_rule(sub) if rule.get("type") == "list" else relax(sub)
+    for key in ("valuesrules", "keysrules"):
+        if isinstance(rule.get(key), dict):
+            out[key] = _relax_rule(rule[key])
+    return out
+
+
+def rule_at(rules: dict[str, Any], path: PathT) -> dict[str, Any] | None:
+    """The schema rule of the value at `path`, or None for a field the schema does not know."""
+    mapping: dict[str, Any] | None = rules
+    rule: dict[str, Any] | None = None
+    for part in path:
+        if isinstance(part, int):
+            if rule is None or rule.get("type") != "list" or not isinstance(rule.get("schema"),
+                                                                             dict):
+                return None
+            rule = rule["schema"]
+        elif mapping is not None and part in mapping:
+            rule = mapping[part]
+        elif rule is not None and isinstance(rule.get("valuesrules"), dict):
+            rule = rule["valuesrules"]
+        else:
+            return None
+        sub = rule.get("schema") if isinstance(rule, dict) else None
+        mapping = sub if isinstance(sub, dict) and rule.get("type") == "dict" else None
+    return rule
+
+
+def sentinel(rule: dict[str, Any], pid: int) -> Any:
+    kind = rule.get("type")
+    if kind == "decimal":
+        return Missing((pid,))
+    if kind == "integer":
+        return MissingInt((pid,))
+    if kind == "boolean":
+        return rule.get("default", "false")
+    if kind == "dict":
+        return {}
+    if kind == "list":
+        return []
+    return token((pid,))
+
+
+def _set_at(data: dict[str, Any], path: PathT, value: Any, delete: bool = False) -> None:
+    node: Any = data
+    for i, part in enumerate(path[:-1]):
+        nxt = path[i + 1]
+        child = _get(node, part)
+        if not isinstance(child, (dict, list)):
+            if isinstance(part, int) or not isinstance(node, dict):
+                return
+            child = [] if isinstance(nxt, int) else {}
+            node[part] = child
+        node = child
+    last = path[-1]
+    if isinstance(node, dict) and isinstance(last, str):
+        if delete:
+            node.pop(last, None)
+        else:
+            node[last] = value
+    elif isinstance(node, list) and isinstance(last, int) and 0 <= last < len(node):
+        if delete:
+            node[last] = None
+        else:
+            node[last] = value
+
+
+def _get(node: Any, part: str | int) -> Any:
+    if isinstance(node, dict):
+        return node.get(part)
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part]
+    return None
+
+
+def _message_for(fld: str, findings: list[Finding], default: str) -> str:
+    """The message of the finding for `fld`, or of its nearest reported ancestor."""
+    best = None
+    for f in findings:
+        if f.field == fld:
+            return f.message
+        if f.field and (fld.startswith(f.field + ".") or fld.startswith(f.field + "[")):
+            if best is None or len(f.field) > len(best.field):
+                best = f
+    return best.message if best else default
+
+
+def fill(loaded: LoadedFile, data: Any, rules: dict[str, Any], registry: Registry,
+         findings: list[Finding], default_message: str) -> tuple[dict[str, Any], list[int]]:
+    """Validate `data`, replacing every invalid or missing value by a placeholder."""
+    doc = copy.deepcopy(data) if isinstance(data, dict) else {}
+    relaxed = relax(rules)
+    ids: list[int] = []
+    seen: set[PathT] = set()
+    with lenient_decimals():
+        for attempt in range(12):
+            validator = DataValidator(rules if attempt == 0 else relaxed)
+            if validator.validate(doc):
+                return validator.document, ids
+            progress = False
+            for err in _flatten(validator._errors):
+                path = tuple(err.document_path)
+                if not path or path in seen:
+                    continue
+                seen.add(path)
+                progress = True
+                rule = rule_at(rules, path)
+                if rule is None:
+                    _set_at(doc, path, None, delete=True)
+                    continue
+                fld = format_path(path)
+                pid = registry.add(loaded.name, loaded.line_of(path), fld,
+                                   _message_for(fld, findings, default_message))
+                ids.append(pid)
+                _set_at(doc, path, sentinel(rule, pid))
+            if not progress:
+                break
+    raise ValueError(f"{loaded.name}：无法补齐占位值")
+
+
+def read_file(path: Path, root: Path, rules: dict[str, Any], registry: Registry,
+              last_good: Document | None = None) -> FileResult:
+    """Read one file as the strict reader does, then fill what is missing with placeholders."""
+    name = display_name(path)
+    if not path.exists():
+        findings = [error(name, 0, "", "缺少文件", "io")]
+        loaded = LoadedFile(name, {}, {(): 0})
+        content, ids = fill(loaded, {}, rules, registry, findings, "缺少文件")
+        return FileResult(Document(loaded, content), findings, ids, parsed=False)
+    loaded, problems = load_file(path, root)
+    if loaded is None:
+        if last_good is not None:
+            return FileResult(last_good, problems, [], stale=True)
+        empty = LoadedFile(name, {}, {(): 1})
+        message = problems[0].message if problems else "无法读取"
+        content, ids = fill(empty, {}, rules, registry, problems, message)
+        return FileResult(Document(empty, content), problems, ids, parsed=False)
+    content, found = validate_file(loaded, rules) if not problems else (None, [])
+    if content is not None:
+        return FileResult(Document(loaded, content), list(problems))
+    if problems:  # duplicate keys, tags: reported by the loader; validate what is left
+        _, found = validate_file(loaded, rules)
+        lines = {p.line for p in problems}
+        found = [f for f in found if f.line not in lines]
+    findings = [*problems, *found]
+    content, ids = fill(loaded, loaded.data, rules, registry, findings, "值无效")
+    return FileResult(Document(loaded, content), findings, ids)
+
+
+# ---------------------------------------------------------------------------------------------
+# The dataset, cached by file
+
+
+@dataclass
+class _Cached:
+    stamp: tuple[int, int, int]
+    result: FileResult
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (-1, -1, -1)
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+class LenientReader:
+    """Reads a year's folder leniently, re-reading only the files whose stamp changed."""
+
+    def __init__(self, root: Path, registry: Registry | None = None):
+        self.root = root
+        self.registry = registry or Registry()
+        self._cache: dict[Path, _Cached] = {}
+        self._good: dict[Path, Document] = {}
+        self.reads = 0  # files actually read (for tests and the benchmark)
+
+    def _read(self, path: Path, rules: dict[str, Any]) -> FileResult:
+        stamp = _stamp(path)
+        hit = self._cache.get(path)
+        if hit is not None and hit.stamp == stamp:
+            return hit.result
+        self.reads += 1
+        result = read_file(path, self.root, rules, self.registry, self._good.get(path))
+        if result.parsed and not result.stale and result.doc is not None:
+            self._good[path] = result.doc
+        self._cache[path] = _Cached(stamp, result)
+        return result
+
+    def read(self) -> tuple[Dataset, list[Finding], bool]:
+        """The dataset (every file present, placeholders where needed), findings, any stale."""
+        findings: list[Finding] = []
+        files: dict[str, Document] = {}
+        stale = False
+        for name, rules in schema.FILES.items():
+            result = self._read(self.root / name, rules)
+            findings.extend(result.findings)
+            stale = stale or result.stale
+            if result.doc is not None:
+                files[name] = result.doc
+        projects_dir = self.root / "projects"
+        projects = []
+        paths = sorted(projects_dir.glob("*.yaml"))
+        for path in paths:
+            result = self._read(path, schema.PROJECT)
+            findings.extend(result.findings)
+            stale = stale or result.stale
+            if result.doc is not None:
+                projects.append(result.doc)
+        known = {self.root / n for n in schema.FILES} | set(paths)
+        for gone in [p for p in self._cache if p not in known]:
+            del self._cache[gone]
+        if not projects_dir.is_dir():
+            findings.append(error(display_name(projects_dir), 0, "", "缺少项目文件夹", "io"))
+        return Dataset(self.root, files, tuple(projects)), findings, stale
+
+
+def clean_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Drop audit findings that only restate a placeholder (their message holds a marker)."""
+    out = []
+    for f in findings:
+        if MARKER.search(f.message) or MARKER.search(f.field) or "NaN" in f.message:
+            continue
+        out.append(f)
+    return out
