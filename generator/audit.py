@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -239,12 +240,32 @@ def _indicators(doc: Document, indicators) -> Iterator[Finding]:
 
 def _scores(data: Dataset, report: Report) -> Iterator[Finding]:
     ev_doc = data.doc("self_evaluation.yaml")
+    entered = data["self_evaluation.yaml"]["scores"]
+    yield from _score_keys(ev_doc, ("scores",), entered, report.evaluation.scores)
     for row in report.evaluation.scores.differences:
         yield _score_warning(ev_doc, ("scores", row.key), row)
     for letter in report.letters:
         doc = data.projects[letter.project.index - 1]
+        entered = doc.content["letter"]["scores"]
+        yield from _score_keys(doc, ("letter", "scores"), entered, letter.scores)
         for row in letter.scores.differences:
             yield _score_warning(doc, ("letter", "scores", row.key), row)
+
+
+def _score_keys(doc: Document, path: tuple, entered: dict, table) -> Iterator[Finding]:
+    """Every entered score names an item of the framework; every judged item has a score."""
+    keys = [r.key for r in table.rows]
+    for key in entered:
+        if key not in keys:
+            hint = difflib.get_close_matches(key, keys, n=1, cutoff=0.4)
+            tail = f"，是否应为“{hint[0]}”？" if hint else f"；评分项有：{'、'.join(keys)}"
+            yield error(doc.name, doc.line(*path, key), ".".join((*path, key)),
+                        f"评分表中没有“{key}”这一项{tail}", "score")
+    for row in table.rows:
+        if (row.formula and row.printed_computed) or row.deduction or row.key in entered:
+            continue
+        yield error(doc.name, doc.line(*path), ".".join(path),
+                    f"缺少评分项“{row.key}”的自评得分（满分 {score(row.points)}）", "score")
 
 
 def _score_warning(doc: Document, path: tuple, row) -> Finding:

@@ -53,9 +53,10 @@ def read_dataset(root: Path) -> tuple[Dataset, list[Finding]]:
         doc = _read(root / name, root, rules, findings)
         if doc is not None:
             files[name] = doc
+    folder = root / "projects"
     projects = tuple(
         doc
-        for path in sorted((root / "projects").glob("*.yaml"))
+        for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
         if (doc := _read(path, root, schema.PROJECT, findings)) is not None
     )
     if not (root / "projects").is_dir():

@@ -20,6 +20,7 @@ from generator.derive_projects import (
     derive_project,
 )
 from generator.figures import Change, freeze
+from generator.refs import fill_all, finance_names, funds_names
 from generator.scoring import ScoreTable, Subject, score_table
 
 
@@ -121,8 +122,9 @@ class Report:
 def derive_report(data: Dataset) -> Report:
     year = data["year.yaml"]
     finance = derive_finance(data["finance.yaml"])
+    shared = finance_names(finance)
     projects = tuple(
-        derive_project(i + 1, doc.name, doc.content) for i, doc in enumerate(data.projects)
+        derive_project(i + 1, doc.name, doc.content, shared) for i, doc in enumerate(data.projects)
     )
     scoring = data["scoring.yaml"]
     return Report(
@@ -177,7 +179,9 @@ def _evaluation(
 ) -> DepartmentEvaluation:
     budget = {k: raw["budget"][k] for k in ("initial", "adjustment", "executed")}
     funds, rows = derive_funds({"general_budget": budget})
-    indicators = tuple(derive_indicator(i) for i in raw["indicators"])
+    names = {**finance_names(finance), **funds_names(funds)}
+    raw = fill_all(raw, names)
+    indicators = tuple(derive_indicator(i, names) for i in raw["indicators"])
     subject = Subject(indicators, funds.execution, projects)
     spending = raw["spending"]
     spent = spending["from_budget"] + spending["from_stock"]

@@ -16,6 +16,7 @@ from generator.indicators import (
     parse_actual,
     parse_target,
 )
+from generator.refs import Names, fill, fill_all, funds_names
 
 FUND_ROWS = (
     ("（一）财政拨款小计", None),
@@ -118,7 +119,7 @@ def _funds(raw: dict[str, Any] | None) -> Funds:
     return Funds(raw["initial"], raw["adjustment"], raw["executed"])
 
 
-def derive_indicator(raw: dict[str, Any]) -> Indicator:
+def derive_indicator(raw: dict[str, Any], names: Names | None = None) -> Indicator:
     target, actual, problem = None, None, ""
     try:
         target = parse_target(raw["target"])
@@ -133,7 +134,7 @@ def derive_indicator(raw: dict[str, Any]) -> Indicator:
         name=raw["name"],
         target=raw["target"],
         actual=raw["actual"],
-        deviation_text=raw["deviation"],
+        deviation_text=fill(raw["deviation"], names or {}),
         applicable=raw["applicable"],
         met=met,
         deviation=dev,
@@ -142,18 +143,21 @@ def derive_indicator(raw: dict[str, Any]) -> Indicator:
     )
 
 
-def derive_project(index: int, source: str, raw: dict[str, Any]) -> Project:
+def derive_project(
+    index: int, source: str, raw: dict[str, Any], shared: Names | None = None
+) -> Project:
     funds, rows = derive_funds(raw["funds"])
+    names = {**(shared or {}), **funds_names(funds)}
     return Project(
         index=index,
         name=raw["name"],
         source=source,
         funds=funds,
         rows=rows,
-        goal_target=raw["goal"]["target"],
-        goal_actual=raw["goal"]["actual"],
-        indicators=tuple(derive_indicator(i) for i in raw["indicators"]),
-        letter=freeze(raw.get("letter")),
+        goal_target=fill(raw["goal"]["target"], names),
+        goal_actual=fill(raw["goal"]["actual"], names),
+        indicators=tuple(derive_indicator(i, names) for i in raw["indicators"]),
+        letter=freeze(fill_all(raw.get("letter"), names)),
         pre_assessed=raw["pre_assessed"],
         monitored=raw["monitored"],
     )

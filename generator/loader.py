@@ -40,13 +40,25 @@ class LoadedFile:
         return self.lines.get((), 1)
 
 
+MAX_VALUES = 200_000
+
+
+class _TooLarge(Exception):
+    def __init__(self, line: int):
+        self.line = line
+
+
 class _Converter:
     def __init__(self, name: str):
         self.name = name
         self.lines: dict[Path_, int] = {}
         self.findings: list[Finding] = []
+        self.budget = MAX_VALUES  # aliases can multiply a small file (a "billion laughs")
 
     def convert(self, node: yaml.Node, path: Path_) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _TooLarge(node.start_mark.line + 1)
         self.lines.setdefault(path, node.start_mark.line + 1)
         if node.tag not in PLAIN_TAGS and node.tag not in ("!", "?"):
             self._fail(node, path, f"不允许使用 YAML 标签 {node.tag}")
@@ -58,7 +70,7 @@ class _Converter:
         return self._scalar(node)
 
     def _scalar(self, node: yaml.ScalarNode) -> str | None:
-        if node.style is None and node.value in NULLS:
+        if not node.style and node.value in NULLS:  # plain (libyaml says '', PyYAML None)
             return None
         return node.value
 
@@ -95,7 +107,11 @@ def parse_yaml(text: str, name: str) -> tuple[LoadedFile | None, list[Finding]]:
     if node is None:
         return LoadedFile(name, {}, {(): 1}), []
     conv = _Converter(name)
-    data = conv.convert(node, ())
+    try:
+        data = conv.convert(node, ())
+    except _TooLarge as exc:
+        msg = f"文件展开后超过 {MAX_VALUES} 个值（锚点/别名嵌套过多？）"
+        return None, [error(name, exc.line, "", msg, "yaml")]
     return LoadedFile(name, data, conv.lines), conv.findings
 
 
@@ -103,15 +119,24 @@ def _syntax_error(text: str, name: str) -> Finding:
     """Describe a syntax error with the pure-Python parser, whose marks and words are clearer."""
     try:
         yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        msg = f"YAML 格式错误：含有不可见的控制字符 {char}（常见于从文档中粘贴的文字），请删除"
+        return error(name, line, "", msg, "yaml")
     except yaml.MarkedYAMLError as exc:
-        in_flow = "flow" in (exc.context or "") and exc.context_mark is not None
-        mark = exc.context_mark if in_flow else (exc.problem_mark or exc.context_mark)
+        at_start = any(word in (exc.context or "") for word in START_CONTEXTS)
+        use_context = at_start and exc.context_mark is not None
+        mark = exc.context_mark if use_context else (exc.problem_mark or exc.context_mark)
         line = mark.line + 1 if mark else 1
         problem = exc.problem or exc.context or "无法解析"
         return error(name, line, "", f"YAML 格式错误：{_problem_zh(problem)}", "yaml")
     except yaml.YAMLError as exc:
         return error(name, 1, "", f"YAML 格式错误：{exc}", "yaml")
     return error(name, 1, "", "YAML 格式错误", "yaml")
+
+
+START_CONTEXTS = ("flow", "simple key", "quoted scalar")
 
 
 def _problem_zh(problem: str) -> str:
@@ -124,11 +149,15 @@ def _problem_zh(problem: str) -> str:
         "expected ',' or ']'": "方括号列表没有闭合（缺少“]”或逗号）",
         "expected ',' or '}'": "花括号映射没有闭合（缺少“}”或逗号）",
         "found unexpected end of stream": "文件意外结束（引号没有闭合？）",
+        "expected <block end>": "缩进不一致（同一层的字段应对齐）",
+        "but found another document": "文件中只能有一个文档（删除多余的“---”）",
+        "found character": "出现了不能作为开头的字符（请给这段文字加引号）",
+        "expected a comment or a line break": "此处多了内容（请检查引号或冒号）",
     }
     for key, text in known.items():
-        if problem.startswith(key):
+        if problem.startswith(key) or key in problem:
             return text
-    return problem
+    return f"无法解析（{problem}）"
 
 
 def load_file(path: Path, root: Path) -> tuple[LoadedFile | None, list[Finding]]:

@@ -129,8 +129,14 @@ def _message(err: Any, schema: dict) -> str | None:
         allowed = "、".join(str(a) or "（空）" for a in err.constraint)
         return f"取值应为 {allowed} 之一，实际为 {value}"
     if code == errors.REGEX_MISMATCH.code:
-        return f"格式不符（应为 7 位科目编码），实际为 {value}"
+        digits = _digits(str(err.constraint))
+        return f"格式不符（应为 {digits} 位科目编码），实际为 {value}"
     return f"不符合要求（{err.rule}），实际为 {value}"
+
+
+def _digits(pattern: str) -> str:
+    match = re.search(r"\{(\d+)\}", pattern)
+    return match.group(1) if match else "规定"
 
 
 def _coercer(err: Any) -> str:

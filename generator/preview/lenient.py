@@ -96,8 +96,8 @@ class Missing(Decimal):
     """A missing or invalid amount: a quiet NaN that keeps the ids of the values it came from.
 
     Arithmetic with it gives another `Missing` (Python tries a subclass's reflected method
-    first, so `Decimal + Missing` lands here too); comparisons are false as for any NaN,
-    without raising; printing gives the marker of its placeholders.
+    first, so `Decimal + Missing` lands here too); comparisons never raise; printing gives
+    the marker of its placeholders.
     """
 
     __slots__ = ("ids",)
@@ -127,10 +127,15 @@ class Missing(Decimal):
     def __ne__(self, other: object) -> bool:
         return other is not self
 
+    # An unknown figure compares as larger than any other: "增加【待填】万元" shows the
+    # placeholder where a "持平" (no change) would hide it.
     def __lt__(self, other: object) -> bool:
         return False
 
-    __le__ = __gt__ = __ge__ = __lt__
+    def __gt__(self, other: object) -> bool:
+        return True
+
+    __le__, __ge__ = __lt__, __gt__
     __hash__ = object.__hash__
 
     def __bool__(self) -> bool:
@@ -194,7 +199,10 @@ class MissingInt(int):
     def __lt__(self, other: object) -> bool:
         return False
 
-    __le__ = __gt__ = __ge__ = __lt__
+    def __gt__(self, other: object) -> bool:
+        return True
+
+    __le__, __ge__ = __lt__, __gt__
     __hash__ = object.__hash__
 
     def __bool__(self) -> bool:

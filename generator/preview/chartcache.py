@@ -1,0 +1,259 @@
+"""Charts of the preview, keyed by their input values and drawn apart from the documents.
+
+`capture` runs the build's own chart specs (generator.chartset) with the two drawing functions
+swapped for recorders, so each chart is known by the exact call that would draw it: its key is
+a hash of that call. A chart whose inputs did not change keeps its key and its PNG. New keys are
+drawn in a warm worker process (matplotlib stays imported there), so documents render at once
+with a stand-in image of the right size, and the page loads the real PNG by its key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import queue
+import struct
+import subprocess
+import sys
+import threading
+import zlib
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator import chartset
+from generator.preview.lenient import lenient_decimals, placeholders_in
+
+_CAPTURE_LOCK = threading.Lock()
+FALLBACK_PX = (1180, 630)
+
+
+@dataclass(frozen=True)
+class ChartCall:
+    func: str
+    args: tuple[Any, ...]
+    kwargs: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class ChartRef:
+    """One chart of the report: its place, its key and how to draw it."""
+
+    name: str
+    number: int
+    caption: str
+    key: str
+    call: ChartCall | None
+    missing: tuple[int, ...] = ()
+    direct: bytes | None = None  # drawn already (a spec that bypassed the recorders)
+
+
+class _Recorded(Exception):
+    pass
+
+
+def capture(report: Any) -> list[ChartRef]:
+    """The charts of `report` with the call that draws each, without drawing any."""
+    refs = []
+    with lenient_decimals():
+        specs = chartset.chart_specs(report)
+    for spec in specs:
+        calls: list[ChartCall] = []
+
+        def recorder(func: str) -> Callable[..., bytes]:
+            def record(*args: Any, **kwargs: Any) -> bytes:
+                calls.append(ChartCall(func, args, tuple(sorted(kwargs.items()))))
+                return b""
+            return record
+
+        direct = None
+        with _CAPTURE_LOCK, lenient_decimals():
+            saved = chartset.draw_bars, chartset.draw_pie
+            chartset.draw_bars, chartset.draw_pie = recorder("draw_bars"), recorder("draw_pie")
+            try:
+                result = spec.draw()
+            finally:
+                chartset.draw_bars, chartset.draw_pie = saved
+            if not calls:
+                direct = result
+        call = calls[0] if calls else None
+        missing = tuple(placeholders_in(call.args) + placeholders_in(call.kwargs)) if call else ()
+        if missing:
+            key = "missing-" + "-".join(map(str, missing))
+        elif call is not None:
+            key = hashlib.sha1(repr(call).encode()).hexdigest()[:20]
+        else:
+            key = hashlib.sha1(direct or b"").hexdigest()[:20]
+        refs.append(ChartRef(spec.name, spec.number, spec.caption, key, call, missing, direct))
+    return refs
+
+
+def draw_call(call: ChartCall) -> bytes:
+    """Draw one recorded call with the real drawing function (in a worker process)."""
+    from generator import charts
+
+    return getattr(charts, call.func)(*call.args, **dict(call.kwargs))
+
+
+def stub_png(key: str) -> bytes:
+    """A blank PNG of the chart's size that carries its key (so the HTML can find it)."""
+    try:
+        from generator.charts import FIG_PX
+        width, height = FIG_PX
+    except ImportError:  # pragma: no cover - the size is only for the layout of the preview
+        width, height = FALLBACK_PX
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    row = b"\x00" + b"\xff" * ((width + 7) // 8)
+    return (b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
+            + chunk(b"tEXt", b"preview-chart\x00" + key.encode("ascii"))
+            + chunk(b"IDAT", zlib.compress(row * height, 9))
+            + chunk(b"IEND", b""))
+
+
+class ChartStore:
+    """PNG of each chart key, drawn once in the background; the most recent keys are kept.
+
+    With `workers` > 0 the drawing happens in that many worker processes (generator.preview.
+    chartworker, started once and kept warm); with 0, in one thread of this process.
+    """
+
+    def __init__(self, workers: int = 1, keep: int = 64):
+        self._lock = threading.Lock()
+        self._futures: OrderedDict[str, Future[bytes]] = OrderedDict()
+        self._keep = keep
+        self._jobs: queue.Queue[tuple[ChartCall, Future[bytes]] | None] = queue.Queue()
+        self._workers = [_Worker(self._jobs) for _ in range(workers)]
+        if not self._workers:
+            self._workers.append(_Worker(self._jobs, in_process=True))
+        self.drawn = 0  # charts actually drawn (for tests and the benchmark)
+
+    def ensure(self, ref: ChartRef) -> Future[bytes] | None:
+        """Start drawing `ref` unless its key is known; None for a chart that cannot be drawn."""
+        if ref.missing:
+            return None
+        with self._lock:
+            future = self._futures.get(ref.key)
+            if future is not None:
+                self._futures.move_to_end(ref.key)
+                return future
+            future = Future()
+            if ref.direct is not None:
+                future.set_result(ref.direct)
+            elif ref.call is not None:
+                self._jobs.put((ref.call, future))
+                self.drawn += 1
+            else:
+                return None
+            self._futures[ref.key] = future
+            while len(self._futures) > self._keep:
+                self._futures.popitem(last=False)
+            return future
+
+    def get(self, key: str) -> Future[bytes] | None:
+        with self._lock:
+            return self._futures.get(key)
+
+    def close(self) -> None:
+        for _ in self._workers:
+            self._jobs.put(None)
+        for worker in self._workers:
+            worker.stop()
+
+
+class _Worker:
+    """One drawing thread, feeding a warm worker process (or drawing itself)."""
+
+    def __init__(self, jobs: queue.Queue[tuple[ChartCall, Future[bytes]] | None],
+                 in_process: bool = False):
+        self.jobs = jobs
+        self.in_process = in_process
+        self.proc: subprocess.Popen[bytes] | None = None
+        if not in_process:
+            self._spawn()
+        self.thread = threading.Thread(target=self._run, name="preview-chart", daemon=True)
+        self.thread.start()
+
+    def _spawn(self) -> None:
+        env = dict(os.environ)
+        package_root = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH"))
+                                            if p)
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "generator.preview.chartworker"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                env=env)
+        except OSError:
+            self.proc = None
+            self.in_process = True
+
+    def _run(self) -> None:
+        while True:
+            job = self.jobs.get()
+            if job is None:
+                return
+            call, future = job
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(self._draw(call))
+            except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for it
+                future.set_exception(exc)
+
+    def _draw(self, call: ChartCall) -> bytes:
+        if self.in_process or self.proc is None:
+            return draw_call(call)
+        try:
+            send(self.proc.stdin, call)
+            ok, payload = receive(self.proc.stdout)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            self.stop()
+            self._spawn()  # one fresh try in a new process, then draw here
+            if self.proc is None:
+                return draw_call(call)
+            try:
+                send(self.proc.stdin, call)
+                ok, payload = receive(self.proc.stdout)
+            except (OSError, EOFError, pickle.UnpicklingError):
+                self.in_process = True
+                return draw_call(call)
+        if not ok:
+            raise RuntimeError(payload)
+        return payload
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        try:
+            if proc.stdin:
+                proc.stdin.close()
+            proc.wait(timeout=2)
+        except (OSError, subprocess.TimeoutExpired):
+            proc.kill()
+
+
+def send(stream: Any, obj: Any) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(struct.pack(">I", len(data)) + data)
+    stream.flush()
+
+
+def receive(stream: Any) -> Any:
+    head = stream.read(4)
+    if len(head) < 4:
+        raise EOFError
+    (size,) = struct.unpack(">I", head)
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    return pickle.loads(data)

@@ -1,0 +1,36 @@
+"""Worker process of the preview's charts: matplotlib stays imported and warm here.
+
+Reads pickled ChartCall objects on stdin (4-byte length, then the pickle) and answers each with
+(ok, png bytes or error text) the same way on stdout. Only the preview starts it, as its child.
+"""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal
+
+
+def main() -> int:
+    from generator import charts
+    from generator.preview.chartcache import draw_call, receive, send
+
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing but answers on the pipe
+    try:  # warm the fonts and the renderer
+        charts.draw_pie("预热", [charts.Slice("甲", Decimal(1)), charts.Slice("乙", Decimal(2))])
+    except Exception:  # noqa: BLE001 - real draws report their own errors
+        pass
+    while True:
+        try:
+            call = receive(stdin)
+        except EOFError:
+            return 0
+        try:
+            answer = (True, draw_call(call))
+        except Exception as exc:  # noqa: BLE001 - sent back to the preview
+            answer = (False, f"{type(exc).__name__}: {exc}")
+        send(stdout, answer)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
