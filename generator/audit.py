@@ -13,6 +13,7 @@ from generator.figures import total
 from generator.findings import Finding, error, warning
 from generator.fmt import score, wan
 from generator.prose import amounts_in, figure_pool, nearest
+from generator.refs import finance_names, funds_names, unknown
 
 CENT_HALF = Decimal("0.005")
 
@@ -284,7 +285,18 @@ def _oneline(text: str) -> str:
     return " ".join(text.split())
 
 
+def _names_for(data: Dataset, report: Report, doc: Document) -> dict:
+    names = finance_names(report.finance)
+    if doc is data.files.get("self_evaluation.yaml"):
+        names |= funds_names(report.evaluation.funds)
+    for project_doc, project in zip(data.projects, report.projects, strict=True):
+        if doc is project_doc:
+            names |= funds_names(project.funds)
+    return names
+
+
 def _prose(data: Dataset, report: Report) -> Iterator[Finding]:
+    yield from _references(data, report)
     pool = figure_pool(data, report)
     documents = [d for n, d in data.files.items() if n != "scoring.yaml"] + list(data.projects)
     for doc in documents:
@@ -300,6 +312,17 @@ def _prose(data: Dataset, report: Report) -> Iterator[Finding]:
                         f"文字中的金额 {value}{unit} 与数据中的任何数字都不符{hint}",
                         "prose",
                     )
+
+
+def _references(data: Dataset, report: Report) -> Iterator[Finding]:
+    """{{ 名称 }} in a text must name a figure the text may quote."""
+    for doc in [*data.files.values(), *data.projects]:
+        names = _names_for(data, report, doc)
+        for path, text in _texts(doc.content, ()):
+            for name in unknown(text, names):
+                yield error(doc.name, doc.line(*path), _dotted(path),
+                            f"文字引用了未知的数字“{{{{ {name} }}}}”；可引用：{'、'.join(names)}",
+                            "prose")
 
 
 def _texts(node, path: tuple) -> Iterator[tuple[tuple, str]]:

@@ -230,8 +230,8 @@ def test_data_2023_passes_without_errors(runs: dict[str, Run]) -> None:
 
 # The reference document's own contradictions, which the data keeps and check reports.
 REFERENCE_WARNINGS = [
-    ("self_evaluation.yaml", "921.26万元", r"indicators\[\d+\]\.deviation",
-     "文字中的金额 921.26万元 与数据中的任何数字都不符，最接近的数据为 912.26万元"),
+    ("self_evaluation.yaml", "executed: 831.95", r"budget\.executed",
+     "部门整体自评表全年执行数 831.95 万元与决算支出合计 912.26 万元不同"),
     ("self_evaluation.yaml", "目标实现-完成情况:", r"scores\.目标实现-完成情况",
      "自评得分 5 与公式计算结果 3.75 不符"),
     ("self_evaluation.yaml", "预算结余率: 6.67", r"scores\.预算结余率",
@@ -243,7 +243,7 @@ REFERENCE_WARNINGS = [
 
 @pytest.mark.parametrize(
     ("file", "needle", "field", "message"), REFERENCE_WARNINGS,
-    ids=["921.26", "score-3.75", "score-7.33", "empty-actual-02", "empty-actual-11"],
+    ids=["executed-831.95", "score-3.75", "score-7.33", "empty-actual-02", "empty-actual-11"],
 )
 def test_data_2023_lists_reference_contradictions_as_warnings(
     runs: dict[str, Run], file: str, needle: str, field: str, message: str
@@ -293,3 +293,20 @@ def test_missing_file_is_a_data_error(runs: dict[str, Run]) -> None:
     assert run.code == 1, run.output
     assert "Traceback" not in run.output
     assert f"{SHOWN}/year.yaml: 错误 缺少文件" in run.lines()
+
+
+def test_an_amount_typed_in_prose_is_checked_against_the_data(tmp_path: Path) -> None:
+    """The reference typed 实际预算921.26万元; the data now quotes {{ 全年预算 }} instead.
+    Typed back by hand, the lint names the nearest figure."""
+    data = tmp_path / "data" / "2023"
+    shutil.copytree(DATA, data)
+    path = data / "self_evaluation.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "{{ 全年预算 }}" in text
+    path.write_text(text.replace("{{ 全年预算 }}", "921.26"), encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "data/2023"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "文字中的金额 921.26万元 与数据中的任何数字都不符，最接近的数据为 912.26万元" in run.stdout
