@@ -137,7 +137,7 @@ def bench(data: Path, edits: int, browser: bool) -> dict[str, list[float]]:
             original = finance.read_text(encoding="utf-8")
             income = Decimal("912.26")
             shown_hash = doc["hash"]
-            seen_charts = chart_urls(doc["html"])
+            seen_charts = chart_urls("".join(doc["parts"]))
             for i in range(edits):
                 previous = Decimal("700") + Decimal(i) * Decimal("3.17")
                 text = LINE.sub(lambda m, p=previous: f"{m.group(1)}{p}{m.group(3)}", original,
@@ -155,14 +155,17 @@ def bench(data: Path, edits: int, browser: bool) -> dict[str, list[float]]:
                         break
                 doc = client.json(f"/api/doc/{disclosure}")
                 got_text = time.time()
-                if want not in re.sub(r"<[^>]+>", "", doc["html"]):
+                if want not in re.sub(r"<[^>]+>", "", "".join(doc["parts"])):
                     raise SystemExit(f"刷新后的文档中没有“{want}”")
                 shown_hash = doc["hash"]
-                urls = chart_urls(doc["html"])
+                urls = chart_urls("".join(doc["parts"]))
                 for url in urls - seen_charts:
                     client.get(url)
                 got_charts = time.time()
                 seen_charts = urls
+                timings = client.json("/api/state")["timings"]
+                for key in ("detect", "pipeline", "render", "html", "ready"):
+                    results.setdefault("server " + key, []).append(timings.get(key, 0.0))
                 results["text"].append(got_text - start)
                 results["charts"].append(got_charts - start)
                 if driver is not None:
@@ -220,11 +223,14 @@ def main() -> int:
     args = parser.parse_args()
     results = bench(args.data.resolve(), args.edits, args.browser)
     print(f"保存一处数字到预览刷新（{args.edits} 次修改，finance.yaml previous.total）")
-    names = {"text": "文档文字就绪", "charts": "含重绘图表", "page": "浏览器页面已替换"}
+    names = {"text": "文档文字就绪", "charts": "含重绘图表", "page": "浏览器页面已替换",
+             "server detect": "其中：发现修改", "server pipeline": "其中：读取计算审核",
+             "server render": "其中：生成文档+HTML", "server html": "其中：转为 HTML",
+             "server ready": "服务端就绪"}
     for key, values in results.items():
         if not values:
             continue
-        print(f"  {names[key]:<10} 中位数 {statistics.median(values):.3f} 秒  "
+        print(f"  {names.get(key, key):<12} 中位数 {statistics.median(values):.3f} 秒  "
               f"最快 {min(values):.3f}  最慢 {max(values):.3f}")
     return 0
 

@@ -139,7 +139,7 @@ def build(
     jobs = plan_documents(report, project)
     say(f"绘制图表并生成文档（共 {len(jobs)} 份）……")
     charts, rendered = _draw_and_render(report, jobs, with_charts=project is None)
-    staging = Staging(out)
+    staging = Staging(out, keep_existing=project is not None)
     try:
         for number, caption, png in charts.values():
             staging.write(

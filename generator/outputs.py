@@ -31,11 +31,17 @@ class OutputFile:
 class Staging:
     """A temporary folder beside the target; `commit` replaces the target with it."""
 
-    def __init__(self, target: Path):
+    def __init__(self, target: Path, keep_existing: bool = False):
+        """With `keep_existing`, start from the target's current files and manifest (a build of
+        one project replaces that project's documents and leaves the rest as they were)."""
         self.target = target
         target.parent.mkdir(parents=True, exist_ok=True)
         self.root = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         self.files: list[OutputFile] = []
+        if keep_existing and (target / "manifest.json").is_file():
+            shutil.copytree(target, self.root, dirs_exist_ok=True)
+            manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+            self.files = [OutputFile(**entry) for entry in manifest.get("files", [])]
 
     def write(
         self, relative: str, data: bytes, kind: str, project: str | None = None, title: str = ""
@@ -46,7 +52,7 @@ class Staging:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         entry = OutputFile(relative, kind, project, title)
-        self.files.append(entry)
+        self.files = [f for f in self.files if f.path != relative] + [entry]
         return entry
 
     def commit(self, manifest_extra: dict) -> None:

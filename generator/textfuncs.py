@@ -19,6 +19,13 @@ def yoy(change: Change, places: int = 1, flat: str = "持平") -> str:
     return f"{head}，{change.trend}{fmt.pct(change.rate, places)}"
 
 
+def moved(change: Change, flat: str = "持平") -> str:
+    """'增加158.24万元' / '减少19.78万元' / flat wording — the amount without the rate."""
+    if change.direction == "flat":
+        return flat
+    return f"{change.verb}{fmt.wan(change.size)}万元"
+
+
 def with_pct(shares: list[Share] | tuple[Share, ...], places: int = 1) -> list[tuple[Share, str]]:
     """Each share with its percentage, the percentages adding up to 100%."""
     items = list(shares)
@@ -40,6 +47,8 @@ def budget_sentence(item: Any, comma: str = "，") -> str:
     """'预算为9.4万元，支出决算为9.4万元，完成预算的100%。' or '预算为0万元，年初未安排预算。'."""
     if not item.budget and not item.actual:
         return f"预算为0万元{comma}年初未安排预算。"
+    if not item.budget:
+        return f"年初未安排预算，支出决算为{fmt.wan(item.actual)}万元。"
     rate = fmt.pct(item.execution.rate, 1)
     return (
         f"预算为{fmt.wan(item.budget)}万元，支出决算为{fmt.wan(item.actual)}万元，"
@@ -142,6 +151,7 @@ FILTERS = {
     "pct": fmt.pct,
     "score": fmt.score,
     "yoy": yoy,
+    "moved": moved,
     "with_pct": with_pct,
     "merged": merged,
 }

@@ -10,26 +10,28 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import DATA, Built, DocxContent, build_into, read_docx
+from support import DATA, Built, DocxContent, build_into, copy_data, read_docx
 
 __all__ = ["Built", "DocxContent", "read_docx"]
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """data/2023 built once into a fresh folder (the only thing in its parent folder)."""
-    out = tmp_path_factory.mktemp("build") / "out"
-    return build_into(DATA, out)
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """data/2023 as it is when the session starts. Every build reads this snapshot (or a copy
+    of it), so an edit of data/2023 while the tests run cannot set two builds apart."""
+    return copy_data(DATA, tmp_path_factory.mktemp("data") / "2023")
 
 
 @pytest.fixture(scope="session")
-def report():
+def built(data: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """data/2023 built once into a fresh folder (the only thing in its parent folder)."""
+    out = tmp_path_factory.mktemp("build") / "out"
+    return build_into(data, out)
+
+
+@pytest.fixture(scope="session")
+def report(data: Path):
     """The derived report of data/2023 (what the templates receive as `r`)."""
     from generator.build import prepare
 
-    return prepare(DATA)[0]
-
-
-@pytest.fixture(scope="session")
-def session_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("variants")
+    return prepare(data)[0]

@@ -145,9 +145,10 @@ def edit_file(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def copy_data(dest: Path, edits: Edits | None = None) -> Path:
-    """A copy of data/2023 at `dest` with the textual `edits` ({file: [(old, new)]}) applied."""
-    shutil.copytree(DATA, dest)
+def copy_data(source: Path, dest: Path, edits: Edits | None = None) -> Path:
+    """A copy of the data folder `source` at `dest`, with the textual `edits`
+    ({file: [(old, new)]}) applied."""
+    shutil.copytree(source, dest)
     for name, pairs in (edits or {}).items():
         for old, new in pairs:
             edit_file(dest / name, old, new)

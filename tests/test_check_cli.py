@@ -309,4 +309,5 @@ def test_an_amount_typed_in_prose_is_checked_against_the_data(tmp_path: Path) ->
         cwd=tmp_path, capture_output=True, text=True, timeout=60,
     )
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "文字中的金额 921.26万元 与数据中的任何数字都不符，最接近的数据为 912.26万元" in run.stdout
+    expected = "文字中的金额 921.26万元 与数据中的任何数字都不符，最接近的数据为 912.26万元"
+    assert expected in run.stdout

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from support import (
-    DATA,
     DEPARTMENT_LETTER,
     DISCLOSURE,
     ROOT,
@@ -516,15 +515,15 @@ DIRECTION = re.compile("增加|增长|减少|下降")
 
 
 @pytest.fixture(scope="module")
-def falling(tmp_path_factory: pytest.TempPathFactory) -> Built:
+def falling(data: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
     root = tmp_path_factory.mktemp("falling")
-    return build_into(copy_data(root / "data", FALLING), root / "out")
+    return build_into(copy_data(data, root / "data", FALLING), root / "out")
 
 
 @pytest.fixture(scope="module")
-def flat(tmp_path_factory: pytest.TempPathFactory) -> Built:
+def flat(data: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
     root = tmp_path_factory.mktemp("flat")
-    return build_into(copy_data(root / "data", FLAT), root / "out")
+    return build_into(copy_data(data, root / "data", FLAT), root / "out")
 
 
 def starting(doc: DocxContent, prefix: str) -> str:
@@ -586,12 +585,6 @@ def test_equal_figures_read_flat(flat: Built) -> None:
     assert not DIRECTION.search(reception.split("主要原因")[0])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: department letter prints '与上年相比持平0万元' when the budget or spending "
-    "equals last year's (tools/make_letters.py prints change.verb + change.size unconditionally)",
-)
 def test_equal_figures_department_letter(flat: Built) -> None:
     for prefix in (INCOME, SPENDING):
         sentence = starting(flat.disclosure, prefix)
@@ -599,12 +592,6 @@ def test_equal_figures_department_letter(flat: Built) -> None:
         assert "持平0万元" not in sentence, sentence
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: an unbudgeted expense reads '完成预算的0。' (textfuncs.budget_sentence formats a "
-    "None rate as '0')",
-)
 def test_unbudgeted_three_public_expense_has_no_bare_zero_rate() -> None:
     from decimal import Decimal
     from types import SimpleNamespace
@@ -692,11 +679,11 @@ LETTER_AFTER = "项目支出236.06万元保障"
 
 
 @pytest.fixture(scope="module")
-def mutated(tmp_path_factory: pytest.TempPathFactory) -> Built:
+def mutated(data: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
     root = tmp_path_factory.mktemp("mutated")
-    data = copy_data(root / "data", MUTATION)
+    changed = copy_data(data, root / "data", MUTATION)
     check = subprocess.run(
-        [sys.executable, "-m", "generator", "check", str(data)],
+        [sys.executable, "-m", "generator", "check", str(changed)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -705,7 +692,7 @@ def mutated(tmp_path_factory: pytest.TempPathFactory) -> Built:
     )
     assert check.returncode == 0, check.stdout + check.stderr
     assert "共 0 个错误" in check.stdout
-    return build_into(data, root / "out")
+    return build_into(changed, root / "out")
 
 
 def test_mutation_changes_exactly_the_dependent_sentences(built: Built, mutated: Built) -> None:
@@ -736,12 +723,11 @@ def test_mutation_reaches_the_letter_and_charts(built: Built, mutated: Built) ->
         assert (mutated.out / entry["path"]).read_bytes() == before, entry["path"]
 
 
-def test_project_execution_change_reaches_table_and_letter(tmp_path: Path) -> None:
+def test_project_execution_change_reaches_table_and_letter(data: Path, tmp_path: Path) -> None:
     """干部暖心关爱帮扶基金经费 spends 8.85 instead of 7.85 (built alone with --project)."""
     name = "干部暖心关爱帮扶基金经费"
-    edits = {project_file(DATA, 2): [("    executed: 7.85\n", "    executed: 8.85\n")]}
-    data = copy_data(tmp_path / "data", edits)
-    out = build_into(data, tmp_path / "out", project=name)
+    edits = {project_file(data, 2): [("    executed: 7.85\n", "    executed: 8.85\n")]}
+    out = build_into(copy_data(data, tmp_path / "data", edits), tmp_path / "out", project=name)
     assert {f["kind"] for f in out.files()} == {"table", "letter"}
     table = project_table(out.doc(out.path_of("table", name)), name)
     letter = out.doc(out.path_of("letter", name))
@@ -758,7 +744,7 @@ def test_project_execution_change_reaches_table_and_letter(tmp_path: Path) -> No
 # --- 名词解释 follows the year's codes ----------------------------------------------------------
 
 
-def test_glossary_follows_the_years_codes(tmp_path: Path) -> None:
+def test_glossary_follows_the_years_codes(data: Path, tmp_path: Path) -> None:
     """Without 2013299 (its amount moved to 2013202) the list loses that entry and renumbers."""
     edits = {
         "finance.yaml": [
@@ -769,7 +755,7 @@ def test_glossary_follows_the_years_codes(tmp_path: Path) -> None:
             ("  - {code: '2013299', budget: 88.18, actual: 88.18}\n", ""),
         ],
     }
-    out = build_into(copy_data(tmp_path / "data", edits), tmp_path / "out")
+    out = build_into(copy_data(data, tmp_path / "data", edits), tmp_path / "out")
     doc = out.disclosure
     assert not doc.containing("其他组织事务支出（项）")
     assert doc.has(

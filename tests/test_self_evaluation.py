@@ -180,13 +180,6 @@ def test_the_same_table_everywhere(built: Built) -> None:
         assert row_after(table, "项目名称", 1) == [letter["project"]]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: 一级指标 is not merged down its group: tools/make_letters.py indicators_block "
-    "sets vmerge on line.cells[1], which python-docx resolves (through the vMerge continue just "
-    "set on cells[0]) to the {%tr for %} row's cell, so the merge is dropped with that row",
-)
 def test_level_one_indicator_cells_are_merged(built: Built, report) -> None:
     for path, project in zip(table_files(built), report.projects, strict=True):
         (rows,) = built.doc(path).tables
@@ -291,13 +284,6 @@ def test_project_letter(built: Built, project: str) -> None:
     assert totals == [["合计", "100", facts["total"]]]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: a letter's 附件 list reads '东西部协作人才交流项目项目支出绩效自评表' and "
-    "'…项目项目自评评分表' (subject already ends in 项目) and so does not name the annex it "
-    "heads (…项目自评评分表); tools/make_letters.py project_letter appends 项目 to the subject",
-)
 @pytest.mark.parametrize("project", list(LETTERS))
 def test_project_letter_annex_list_names_the_annexes(built: Built, project: str) -> None:
     subject = LETTERS[project]["subject"]

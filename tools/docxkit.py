@@ -163,9 +163,10 @@ def row(t, cells: list[str], spans: list[int] | None = None, bold: bool = False)
     return r
 
 
-def vmerge(cell, value: str) -> None:
-    """Mark a cell as part of a vertical merge; `value` may be a Jinja expression."""
-    tcpr = cell._tc.get_or_add_tcPr()
+def vmerge(row, index: int, value: str) -> None:
+    """Mark the `index`-th cell element of `row` as part of a vertical merge; `value` may be a
+    Jinja expression. Addressed by element: python-docx's row.cells follows merges upwards."""
+    tcpr = row._tr.tc_lst[index].get_or_add_tcPr()
     node = OxmlElement("w:vMerge")
     node.set(qn("w:val"), value)
     tcpr.append(node)

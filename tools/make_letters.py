@@ -14,13 +14,13 @@ FUND_HEAD = ["年初预算数", "全年预算数", "全年执行数"]
 def funds_block(t, var: str, label: str, rate_head: str, blank_zero: bool) -> None:
     """项目资金 rows: a header and one row per source, the left column merged."""
     head = row(t, [label, "", *FUND_HEAD, rate_head], [1, 2, 1, 1, 1, 1])
-    vmerge(head.cells[0], "restart")
+    vmerge(head, 0, "restart")
     body = row(t, ["{%tr for x in " + var + ".rows %}"], [7])
     line = row(t, ["", "{{ x.label }}", "{{ fund(x.funds.initial, %s) }}" % blank_zero,
                    "{{ fund(x.funds.budget, %s) }}" % blank_zero,
                    "{{ fund(x.funds.executed, %s) }}" % blank_zero,
                    "{{ rate(x.funds, %s) }}" % blank_zero], [1, 2, 1, 1, 1, 1])
-    vmerge(line.cells[0], "continue")
+    vmerge(line, 0, "continue")
     row(t, ["{%tr endfor %}"], [7])
     assert body and line
 
@@ -28,20 +28,20 @@ def funds_block(t, var: str, label: str, rate_head: str, blank_zero: bool) -> No
 def indicators_block(t, var: str, head: str) -> None:
     top = row(t, [head, "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值",
                   "偏差原因分析及改进措施"])
-    vmerge(top.cells[0], "restart")
+    vmerge(top, 0, "restart")
     row(t, ["{%tr for i, m in " + var + ".indicators|merged('level1') %}"], [7])
     line = row(t, ["", "{{ i.level1 if m == 'restart' else '' }}", "{{ i.level2 }}",
                    "{{ i.name }}", "{{ i.target }}", "{{ i.actual }}", "{{ i.deviation_text }}"])
-    vmerge(line.cells[0], "continue")
-    vmerge(line.cells[1], "{{ m }}")
+    vmerge(line, 0, "continue")
+    vmerge(line, 1, "{{ m }}")
     row(t, ["{%tr endfor %}"], [7])
 
 
 def goal_block(t, var: str, head: str, left: str, right: str) -> None:
     top = row(t, [head, left, right], [1, 3, 3])
-    vmerge(top.cells[0], "restart")
+    vmerge(top, 0, "restart")
     body = row(t, ["", "{{ %s.goal_target }}" % var, "{{ %s.goal_actual }}" % var], [1, 3, 3])
-    vmerge(body.cells[0], "continue")
+    vmerge(body, 0, "continue")
 
 
 WIDTHS = [1.9, 1.8, 1.8, 3.3, 2.1, 2.1, 2.5]  # 15.5 cm: the A4 text width
@@ -86,7 +86,7 @@ def score_table(doc, var: str, extra_column: bool) -> None:
     cells += [""] if extra_column else []
     line = row(t, cells)
     for i, key in enumerate(("m1", "m2", "m3")):
-        vmerge(line.cells[i], "{{ x.%s }}" % key)
+        vmerge(line, i, "{{ x.%s }}" % key)
     row(t, ["{%tr endfor %}"], [cols])
     total = ["合计", "{{ %s.points|score }}" % var, "", "", "{{ %s.total|score }}" % var]
     total += [""] if extra_column else []
@@ -116,15 +116,14 @@ def department_letter(doc) -> None:
     para(doc, "（一）收入情况")
     para(doc, f"{Y}年年初预算收入为{{{{ ev.funds.initial|wan }}}}万元，预算调整收入"
               "{{ ev.funds.adjustment|wan }}万元，全年预算收入为{{ ev.funds.budget|wan }}万元，"
-              "全年预算收入与上年相比{{ ev.budget_change.verb }}{{ ev.budget_change.size|wan }}"
-              "万元，主要变动原因是：{{ ev.texts.income_change_reason }}")
+              "全年预算收入与上年相比{{ ev.budget_change|moved }}，主要变动原因是："
+              "{{ ev.texts.income_change_reason }}")
     para(doc, "（二）支出情况")
     para(doc, f"{Y}年年初预算支出为{{{{ ev.funds.initial|wan }}}}万元，预算调整支出"
               "{{ ev.funds.adjustment|wan }}万元，全年预算支出为{{ ev.spending_budget|wan }}万元，"
               "存量资金安排支出{{ ev.spending_stock|wan }}万元，支出总计"
               "{{ ev.spending_change.current|wan }}万元。全年支出与上年相比"
-              "{{ ev.spending_change.verb }}{{ ev.spending_change.size|wan }}万元，主要变动原因是："
-              "{{ ev.texts.spending.change_reason }}")
+              "{{ ev.spending_change|moved }}，主要变动原因是：{{ ev.texts.spending.change_reason }}")
     para(doc, "（三）结转和结余情况")
     para(doc, f"{Y}年结余结转{{{{ ev.carryover|wan }}}}万元。")
     para(doc, "三、部门整体预算绩效管理情况", "Heading 2")
@@ -208,8 +207,8 @@ def project_letter(doc, var: str = "l") -> None:
     para(doc, "{{ %s.texts.problems }}" % var)
     para(doc, "（三）相关措施建议。")
     para(doc, "{{ %s.texts.suggestions }}" % var)
-    para(doc, f"附件1.{Y}年{{{{ {var}.subject }}}}项目支出绩效自评表")
-    para(doc, f"附件2.{Y}年{{{{ {var}.subject }}}}项目自评评分表")
+    para(doc, f"附件1.{Y}年{{{{ {var}.subject }}}}支出绩效自评表")
+    para(doc, f"附件2.{Y}年{{{{ {var}.subject }}}}自评评分表")
     signature(doc)
     page_break(doc)
     para(doc, "附件1", "Flush")

@@ -22,7 +22,7 @@ class Preview:
 
     def __init__(self, data_dir: Path, port: int = 0, pdf: bool = False,
                  out_dir: Path | None = None, chart_workers: int = 1,
-                 templates: Path | None = None, interval: float = 0.1):
+                 templates: Path | None = None, interval: float = 0.025):
         from generator.preview.engine import TEMPLATES, Engine
         from generator.preview.server import PreviewServer
         from generator.preview.watch import Watcher

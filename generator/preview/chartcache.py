@@ -62,25 +62,7 @@ def capture(report: Any) -> list[ChartRef]:
     with lenient_decimals():
         specs = chartset.chart_specs(report)
     for spec in specs:
-        calls: list[ChartCall] = []
-
-        def recorder(func: str) -> Callable[..., bytes]:
-            def record(*args: Any, **kwargs: Any) -> bytes:
-                calls.append(ChartCall(func, args, tuple(sorted(kwargs.items()))))
-                return b""
-            return record
-
-        direct = None
-        with _CAPTURE_LOCK, lenient_decimals():
-            saved = chartset.draw_bars, chartset.draw_pie
-            chartset.draw_bars, chartset.draw_pie = recorder("draw_bars"), recorder("draw_pie")
-            try:
-                result = spec.draw()
-            finally:
-                chartset.draw_bars, chartset.draw_pie = saved
-            if not calls:
-                direct = result
-        call = calls[0] if calls else None
+        call, direct = _record(spec.draw)
         missing = tuple(placeholders_in(call.args) + placeholders_in(call.kwargs)) if call else ()
         if missing:
             key = "missing-" + "-".join(map(str, missing))
@@ -90,6 +72,29 @@ def capture(report: Any) -> list[ChartRef]:
             key = hashlib.sha1(direct or b"").hexdigest()[:20]
         refs.append(ChartRef(spec.name, spec.number, spec.caption, key, call, missing, direct))
     return refs
+
+
+def _recorder(func: str, calls: list[ChartCall]) -> Callable[..., bytes]:
+    def record(*args: Any, **kwargs: Any) -> bytes:
+        calls.append(ChartCall(func, args, tuple(sorted(kwargs.items()))))
+        return b""
+    return record
+
+
+def _record(draw: Callable[[], bytes]) -> tuple[ChartCall | None, bytes | None]:
+    """Run a spec's draw with the drawing functions swapped for recorders."""
+    calls: list[ChartCall] = []
+    with _CAPTURE_LOCK, lenient_decimals():
+        saved = chartset.draw_bars, chartset.draw_pie
+        chartset.draw_bars = _recorder("draw_bars", calls)
+        chartset.draw_pie = _recorder("draw_pie", calls)
+        try:
+            result = draw()
+        finally:
+            chartset.draw_bars, chartset.draw_pie = saved
+    if not calls:
+        return None, result  # the spec drew by other means: keep what it drew
+    return calls[0], None
 
 
 def draw_call(call: ChartCall) -> bytes:

@@ -6,6 +6,8 @@ Reads pickled ChartCall objects on stdin (4-byte length, then the pickle) and an
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from decimal import Decimal
 
@@ -16,10 +18,10 @@ def main() -> int:
 
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but answers on the pipe
-    try:  # warm the fonts and the renderer
+    with contextlib.suppress(AttributeError, OSError):  # the document shown comes first
+        os.nice(5)
+    with contextlib.suppress(Exception):  # warm the fonts (real draws report their errors)
         charts.draw_pie("预热", [charts.Slice("甲", Decimal(1)), charts.Slice("乙", Decimal(2))])
-    except Exception:  # noqa: BLE001 - real draws report their own errors
-        pass
     while True:
         try:
             call = receive(stdin)

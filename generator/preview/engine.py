@@ -10,6 +10,7 @@ One worker thread does the work, so rendering never fights itself for the interp
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import io
@@ -25,14 +26,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from generator import build as buildmod
 from generator.audit import audit_report
 from generator.build import TEMPLATES, Job, base_context, plan_documents
 from generator.derive import Report, derive_report
 from generator.findings import Finding, Level, error, warning
 from generator.fmt import wan
 from generator.preview.chartcache import ChartRef, ChartStore, capture, stub_png
-from generator.preview.htmldoc import HtmlDoc, docx_to_html
+from generator.preview.htmldoc import HtmlDoc, TableCache, document_to_html
 from generator.preview.lenient import (
     MARKER,
     LenientReader,
@@ -41,7 +41,8 @@ from generator.preview.lenient import (
     clean_findings,
     lenient_decimals,
 )
-from generator.render import Image, render_docx
+from generator.preview.warm import WarmTemplate, render_document, to_bytes
+from generator.render import Image
 
 GROUPS = {"disclosure": "部门决算公开", "letter": "自评报告", "table": "项目支出绩效自评表"}
 FIELD_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -55,13 +56,18 @@ class DocState:
     job: Job
     order: int
     sig: tuple[Any, ...] = ()  # the inputs it was rendered from
-    html: str = ""
+    parts: list[str] = field(default_factory=list)
     hash: str = ""
     error: str = ""
-    blocks: list[str] = field(default_factory=list)
+    blocks: list[tuple[str, str]] = field(default_factory=list)
     placeholders: list[int] = field(default_factory=list)
     seconds: float = 0.0
     rendered_at: float = 0.0
+    cache: TableCache = field(default_factory=TableCache)
+
+    @property
+    def html(self) -> str:
+        return "".join(self.parts)
 
     @property
     def group(self) -> str:
@@ -137,6 +143,7 @@ class Engine:
         with self.cond:
             self.pending |= paths
             self.changed_at = newest_mtime or time.time()
+            self.timings["detect"] = max(0.0, time.time() - self.changed_at)
             self.cond.notify_all()
 
     # -- the worker ----------------------------------------------------------------------
@@ -183,8 +190,8 @@ class Engine:
             try:
                 report = derive_report(dataset)
             except Exception as exc:  # noqa: BLE001 - shown in the panel, the last report kept
-                problem = error("", 0, "", f"无法计算派生数字（文档显示上次可计算的结果）：{_why(exc)}",
-                                "derive")
+                problem = error("", 0, "", "无法计算派生数字（文档显示上次可计算的结果）："
+                                f"{_why(exc)}", "derive")
             if report is not None:
                 try:
                     findings += clean_findings(audit_report(dataset, report))
@@ -246,8 +253,11 @@ class Engine:
         else:
             try:
                 with lenient_decimals():
-                    data = self._render_docx(doc.job, report, images)
-                result = docx_to_html(data, self._image_html, self._placeholder_html)
+                    rendered = self._render(doc.job, report, images)
+                middle = time.perf_counter()
+                result = document_to_html(rendered.docx, self._image_html,
+                                          self._placeholder_html, doc.cache)
+                self.timings["html"] = time.perf_counter() - middle
             except Exception as exc:  # noqa: BLE001 - one document failing keeps the others
                 problem = _why(exc)
         seconds = time.perf_counter() - start
@@ -257,23 +267,24 @@ class Engine:
             doc.rendered_at = time.time()
             doc.error = problem
             if result is not None:
-                doc.html, doc.blocks, doc.placeholders = result.html, result.blocks, \
+                doc.parts, doc.blocks, doc.placeholders = result.parts, result.blocks, \
                     result.placeholders
             new_hash = hashlib.sha1((doc.html + "\0" + problem).encode()).hexdigest()[:16]
             changed = new_hash != doc.hash
             doc.hash = new_hash
             self.timings["render"] = seconds
+            if doc.id == self.focus and self.changed_at:
+                self.timings["ready"] = time.time() - self.changed_at
             self.cond.notify_all()
         if changed or self._next_stale() is None:
             self.publish()
         if self.auto_pdf and doc.id == self.focus and not problem:
             self._pdf_in_background(doc.id)
 
-    def _render_docx(self, job: Job, report: Report, images: dict[str, Image]) -> bytes:
-        if self.templates == TEMPLATES.resolve():
-            return buildmod._render_job(job, report, images)  # exactly what build renders
+    def _render(self, job: Job, report: Report, images: dict[str, Image]) -> WarmTemplate:
+        """The build's `_render_job` with warm templates (tests check the bytes are equal)."""
         context = {**base_context(report), **dict(job.extra)}
-        return render_docx(self.templates / job.template, context, images)
+        return render_document(self.templates / job.template, context, images)
 
     # -- HTML pieces ----------------------------------------------------------------------
 
@@ -391,7 +402,7 @@ class Engine:
 
     def doc_json(self, doc: DocState) -> dict[str, Any]:
         with self.cond:
-            return {"id": doc.id, "title": doc.job.title, "hash": doc.hash, "html": doc.html,
+            return {"id": doc.id, "title": doc.job.title, "hash": doc.hash, "parts": doc.parts,
                     "error": doc.error, "version": doc.sig[0] if doc.sig else 0,
                     "seconds": round(doc.seconds, 3), "changed_at": self.changed_at}
 
@@ -474,9 +485,9 @@ class Engine:
             return None
         pattern = needle
         for d in preferred:
-            for n, text in enumerate(d.blocks):
+            for bid, text in d.blocks:
                 if pattern.search(text):
-                    return {"doc": d.id, "block": n}
+                    return {"doc": d.id, "block": bid}
         return None
 
     def _needle(self, f: Finding) -> re.Pattern[str] | None:
@@ -495,7 +506,7 @@ class Engine:
                 value = value.get(name) if isinstance(value, dict) else None
             if value is None:
                 return None
-        if isinstance(value, (Missing, MissingInt)) or isinstance(value, bool):
+        if isinstance(value, (Missing, MissingInt, bool)):
             return None
         if isinstance(value, Decimal):
             shown = wan(value)
@@ -547,13 +558,11 @@ class Engine:
             future = self.charts.ensure(ref)
             png = stub_png(ref.key)
             if future is not None:
-                try:
+                with contextlib.suppress(Exception):  # a chart that fails stays blank
                     png = future.result(timeout=120)
-                except Exception:  # noqa: BLE001 - a chart that fails shows blank in the PDF
-                    pass
             images[ref.name] = Image(png)
         with lenient_decimals():
-            data = self.readable(self._render_docx(doc.job, report, images))
+            data = self.readable(to_bytes(self._render(doc.job, report, images)))
         target = _inside(self.out_dir, doc.job.path)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)

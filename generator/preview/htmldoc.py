@@ -10,6 +10,7 @@ Markers of placeholders (see lenient.py) become <mark> through `placeholder_html
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import io
 import posixpath
@@ -52,11 +53,39 @@ T_GRIDSPAN, T_VMERGE = w("gridSpan"), w("vMerge")
 
 @dataclass
 class HtmlDoc:
-    """The HTML of one document, the plain text of each numbered block, placeholders seen."""
+    """One document as HTML: one element per top-level block (`parts`), the plain text of every
+    addressable block (`blocks`: data-b id -> text) and the placeholders it shows."""
 
-    html: str
-    blocks: list[str] = field(default_factory=list)
+    parts: list[str]
+    blocks: list[tuple[str, str]] = field(default_factory=list)
     placeholders: list[int] = field(default_factory=list)
+
+    @property
+    def html(self) -> str:
+        return "".join(self.parts)
+
+
+class TableCache:
+    """Tables already converted, by position and XML: an unchanged table is not redone.
+
+    Tables holding placeholders or pictures are always converted again (their labels come from
+    outside the XML)."""
+
+    def __init__(self, keep: int = 400):
+        self._items: dict[tuple[int, str], tuple[str, list[tuple[str, str]]]] = {}
+        self._keep = keep
+        self.hits = 0
+
+    def get(self, key: tuple[int, str]) -> tuple[str, list[tuple[str, str]]] | None:
+        found = self._items.get(key)
+        if found is not None:
+            self.hits += 1
+        return found
+
+    def put(self, key: tuple[int, str], value: tuple[str, list[tuple[str, str]]]) -> None:
+        if len(self._items) >= self._keep:
+            self._items.clear()
+        self._items[key] = value
 
 
 @dataclass(frozen=True)
@@ -71,12 +100,12 @@ class _Style:
 
 
 class _Styles:
-    def __init__(self, xml: bytes | None):
+    def __init__(self, root) -> None:
         self.raw: dict[str, tuple[str, str | None, _Style]] = {}
         self.default = ""
-        if xml is None:
+        self._resolved: dict[str, _Style] = {}
+        if root is None:
             return
-        root = etree.fromstring(xml)
         for node in root.iter(w("style")):
             sid = node.get(w("styleId")) or ""
             name_node = node.find(w("name"))
@@ -86,7 +115,6 @@ class _Styles:
             self.raw[sid] = (name or sid, based.get(w("val")) if based is not None else None, own)
             if node.get(w("type")) == "paragraph" and node.get(w("default")) in ("1", "true"):
                 self.default = sid
-        self._resolved: dict[str, _Style] = {}
 
     def get(self, sid: str | None) -> _Style:
         sid = sid or self.default
@@ -154,39 +182,66 @@ ALIGN = {"center": "center", "right": "right", "end": "right", "both": "justify"
 
 
 class _Converter:
-    def __init__(self, archive: zipfile.ZipFile, image_html: ImageHtml | None,
-                 placeholder_html: PlaceholderHtml | None):
-        names = set(archive.namelist())
-        self.archive = archive
-        self.styles = _Styles(archive.read("word/styles.xml") if "word/styles.xml" in names
-                              else None)
-        self.rels = _rels(archive, "word/_rels/document.xml.rels", names)
+    def __init__(self, styles, image_blob: Callable[[str], bytes | None],
+                 image_html: ImageHtml | None, placeholder_html: PlaceholderHtml | None,
+                 cache: TableCache | None = None):
+        self.styles = _Styles(styles)
+        self.image_blob = image_blob
         self.image_html = image_html
         self.placeholder_html = placeholder_html
-        self.blocks: list[str] = []
+        self.cache = cache
+        self.blocks: list[tuple[str, str]] = []
         self.placeholders: list[int] = []
-        self._images: dict[str, bytes] = {}
         self._openings: dict[object, tuple[str, str, _Style]] = {}
+        self._prefix = ""
+        self._cells = 0
 
     # -- blocks ---------------------------------------------------------------------------
 
-    def body(self, node) -> str:
-        out: list[str] = []
+    def body(self, node, parts: list[str] | None = None) -> list[str]:
+        """One HTML element per top-level paragraph or table, in reading order."""
+        parts = [] if parts is None else parts
         for child in node:
-            tag = etree.QName(child).localname if isinstance(child.tag, str) else ""
-            if tag == "p":
-                out.append(self.paragraph(child)[0])
-            elif tag == "tbl":
-                out.append(self.table(child))
-            elif tag in ("sdt", "customXml"):
-                content = child.find(w("sdtContent")) if tag == "sdt" else child
+            tag = child.tag
+            if tag == T_P:
+                self._prefix = str(len(parts))
+                parts.append(self.paragraph(child)[0])
+            elif tag == T_TBL:
+                parts.append(self.top_table(child, len(parts)))
+            elif tag == w("sdt"):
+                content = child.find(w("sdtContent"))
                 if content is not None:
-                    out.append(self.body(content))
-        return "".join(out)
+                    self.body(content, parts)
+            elif tag == w("customXml"):
+                self.body(child, parts)
+        return parts
 
-    def _block(self, text: str) -> int:
-        self.blocks.append(text)
-        return len(self.blocks) - 1
+    def top_table(self, tbl, index: int) -> str:
+        self._prefix = f"t{index}"
+        self._cells = 0
+        if self.cache is None:
+            return self.table(tbl)
+        xml = etree.tostring(tbl)
+        if b"\xe2\x9f\xa6" in xml or b"NaN" in xml or b"<w:drawing" in xml or b"<w:pict" in xml:
+            return self.table(tbl)  # holds a placeholder or a picture: labels come from outside
+        key = (index, hashlib.sha1(xml).hexdigest())
+        hit = self.cache.get(key)
+        if hit is not None:
+            self.blocks.extend(hit[1])
+            return hit[0]
+        start = len(self.blocks)
+        out = self.table(tbl)
+        self.cache.put(key, (out, self.blocks[start:]))
+        return out
+
+    def _block(self, text: str) -> str:
+        if self._prefix.startswith("t"):
+            bid = f"{self._prefix}.{self._cells}"
+            self._cells += 1
+        else:
+            bid = self._prefix
+        self.blocks.append((bid, text))
+        return bid
 
     def paragraph(self, p, in_cell: bool = False) -> tuple[str, str]:
         """The HTML of a paragraph and its plain text."""
@@ -207,12 +262,16 @@ class _Converter:
             self._openings[key] = opening
         tag, attrs, style = opening
         inner, text, page_break = self.runs(p, style)
-        brk = '<hr class="page-break">' if page_break else ""
         if not in_cell:
             attrs += f' data-b="{self._block(text)}"'
+        if page_break and not in_cell:
+            if not inner:
+                return f'<div class="page-break"{attrs}></div>', text
+            attrs = attrs.replace(' class="', ' class="break-after ', 1) if ' class="' in attrs \
+                else attrs + ' class="break-after"'
         if not inner and not in_cell:
-            return (f"{brk}<{tag}{attrs}><br></{tag}>" if not page_break else brk), text
-        return f"<{tag}{attrs}>{inner}</{tag}>{brk}", text
+            return f"<{tag}{attrs}><br></{tag}>", text
+        return f"<{tag}{attrs}>{inner}</{tag}>", text
 
     def _opening(self, ppr, style_id: str | None) -> tuple[str, str, _Style]:
         style = self.styles.get(style_id)
@@ -261,7 +320,7 @@ class _Converter:
                 elif tag == T_TAB:
                     piece = "\u2003"
                     texts.append("\t")
-                elif tag == T_BR or tag == T_CR:
+                elif tag in (T_BR, T_CR):
                     if child.get(T_TYPE) == "page":
                         page_break = True
                         continue
@@ -270,7 +329,7 @@ class _Converter:
                 elif tag == T_NBH:
                     piece = "-"
                     texts.append("-")
-                elif tag == T_DRAWING or tag == T_PICT:
+                elif tag in (T_DRAWING, T_PICT):
                     merged.append([None, self.drawing(child)])
                     continue
                 else:
@@ -327,17 +386,12 @@ class _Converter:
         if rid is None:
             vimg = next(node.iter(f"{{{V}}}imagedata"), None)
             rid = vimg.get(f"{{{R}}}id") if vimg is not None else None
-        target = self.rels.get(rid or "")
-        if not target:
+        blob = self.image_blob(rid) if rid else None
+        if blob is None:
             return ""
         extent = next(node.iter(f"{{{WP}}}extent"), None)
         cx = int(extent.get("cx", "0")) // EMU_PER_PX if extent is not None else 0
         cy = int(extent.get("cy", "0")) // EMU_PER_PX if extent is not None else 0
-        try:
-            blob = self._images.get(target) or self.archive.read(target)
-        except KeyError:
-            return ""
-        self._images[target] = blob
         if self.image_html is not None:
             custom = self.image_html(blob, cx, cy)
             if custom is not None:
@@ -346,10 +400,9 @@ class _Converter:
                         if int(i) not in self.placeholders:
                             self.placeholders.append(int(i))
                 return custom
-        mime = _mime(target)
         data = base64.b64encode(blob).decode("ascii")
         size = f' width="{cx}" height="{cy}"' if cx and cy else ""
-        return f'<img class="pic" alt="图片" src="data:{mime};base64,{data}"{size}>'
+        return f'<img class="pic" alt="图片" src="data:{_mime(blob)};base64,{data}"{size}>'
 
     def table(self, tbl) -> str:
         tbl_grid = tbl.find(w("tblGrid"))
@@ -442,11 +495,18 @@ def _css_class(style_name: str) -> str:
     return f"s-{slug}" if slug else ""
 
 
-def _mime(name: str) -> str:
-    ext = name.rsplit(".", 1)[-1].lower()
-    return {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
-            "bmp": "image/bmp", "svg": "image/svg+xml", "emf": "image/emf",
-            "wmf": "image/wmf"}.get(ext, "application/octet-stream")
+def _mime(blob: bytes) -> str:
+    if blob.startswith(b"\x89PNG"):
+        return "image/png"
+    if blob.startswith(b"\xff\xd8"):
+        return "image/jpeg"
+    if blob.startswith(b"GIF8"):
+        return "image/gif"
+    if blob.startswith(b"BM"):
+        return "image/bmp"
+    if blob.lstrip().startswith(b"<"):
+        return "image/svg+xml"
+    return "application/octet-stream"
 
 
 def _rels(archive: zipfile.ZipFile, name: str, names: set[str]) -> dict[str, str]:
@@ -466,11 +526,44 @@ def _rels(archive: zipfile.ZipFile, name: str, names: set[str]) -> dict[str, str
 
 
 def docx_to_html(data: bytes, image_html: ImageHtml | None = None,
-                 placeholder_html: PlaceholderHtml | None = None) -> HtmlDoc:
-    """Convert .docx bytes to an HTML fragment (<article> content) in reading order."""
+                 placeholder_html: PlaceholderHtml | None = None,
+                 cache: TableCache | None = None) -> HtmlDoc:
+    """Convert .docx bytes to HTML in reading order."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        conv = _Converter(archive, image_html, placeholder_html)
+        names = set(archive.namelist())
+        rels = _rels(archive, "word/_rels/document.xml.rels", names)
+        styles = (etree.fromstring(archive.read("word/styles.xml"))
+                  if "word/styles.xml" in names else None)
+        blobs: dict[str, bytes] = {}
+
+        def image_blob(rid: str) -> bytes | None:
+            target = rels.get(rid)
+            if target is None or target not in names:
+                return None
+            if target not in blobs:
+                blobs[target] = archive.read(target)
+            return blobs[target]
+
         root = etree.fromstring(archive.read("word/document.xml"))
         body = root.find(w("body"))
-        content = conv.body(body) if body is not None else ""
-    return HtmlDoc(content, conv.blocks, conv.placeholders)
+        conv = _Converter(styles, image_blob, image_html, placeholder_html, cache)
+        parts = conv.body(body) if body is not None else []
+    return HtmlDoc(parts, conv.blocks, conv.placeholders)
+
+
+def document_to_html(document, image_html: ImageHtml | None = None,
+                     placeholder_html: PlaceholderHtml | None = None,
+                     cache: TableCache | None = None) -> HtmlDoc:
+    """Convert a python-docx Document in memory (no zip round trip) to HTML."""
+    part = document.part
+    styles = document.styles.element
+
+    def image_blob(rid: str) -> bytes | None:
+        rel = part.rels.get(rid)
+        if rel is None or rel.is_external:
+            return None
+        return getattr(rel.target_part, "blob", None)
+
+    conv = _Converter(styles, image_blob, image_html, placeholder_html, cache)
+    parts = conv.body(document.element.body)
+    return HtmlDoc(parts, conv.blocks, conv.placeholders)

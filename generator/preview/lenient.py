@@ -371,9 +371,9 @@ def _message_for(fld: str, findings: list[Finding], default: str) -> str:
     for f in findings:
         if f.field == fld:
             return f.message
-        if f.field and (fld.startswith(f.field + ".") or fld.startswith(f.field + "[")):
-            if best is None or len(f.field) > len(best.field):
-                best = f
+        inside = f.field and (fld.startswith(f.field + ".") or fld.startswith(f.field + "["))
+        if inside and (best is None or len(f.field) > len(best.field)):
+            best = f
     return best.message if best else default
 
 

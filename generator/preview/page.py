@@ -72,10 +72,10 @@ article.page td p, article.page th p { text-indent: 0; text-align: center; }
 article.page img.chart, article.page img.pic { max-width: 100%; height: auto !important; }
 article.page img.chart { background: repeating-linear-gradient(45deg, #fafafa, #fafafa 8px,
   #f1f1f1 8px, #f1f1f1 16px); }
-article.page hr.page-break { border: 0; border-top: 1px dashed #b9b9b9; margin: 18pt -2.6cm 18pt
-  -2.8cm; height: 0; overflow: visible; }
-article.page hr.page-break::after { content: "分页"; position: relative; top: -.8em;
-  left: 50%; font: 11px sans-serif; color: #999; background: #fff; padding: 0 6px; }
+article.page .break-after { margin-bottom: 18pt; }
+article.page div.page-break, article.page .break-after::after { display: block; content: "";
+  border-top: 1px dashed #b9b9b9; margin: 18pt -2.6cm 18pt -2.8cm; height: 0; }
+article.page .break-after::after { margin-bottom: -18pt; text-indent: 0; }
 mark.ph { background: var(--ph); color: #6b4f00; border: 1px dashed #d4a800; border-radius: 3px;
   padding: 0 2px; text-indent: 0; cursor: pointer; font-family: "Noto Sans CJK SC", sans-serif;
   font-size: .85em; }
@@ -99,7 +99,8 @@ aside .filters button.on { background: var(--accent); color: #fff; border-color:
 #problems li.linked:hover, #problems li.selected { background: #f5f8fc; }
 #problems .lvl { display: inline-block; font-size: 11px; border-radius: 3px; padding: 0 5px;
   margin-right: 6px; color: #fff; }
-#problems .error .lvl { background: var(--err); } #problems .warning .lvl { background: var(--warn); }
+#problems .error .lvl { background: var(--err); }
+#problems .warning .lvl { background: var(--warn); }
 #problems a.src { color: var(--accent); font-family: ui-monospace, monospace; font-size: 12px; }
 #problems code { background: #f3f3f3; padding: 0 4px; border-radius: 3px; font-size: 12px;
   margin-left: 4px; }
@@ -201,14 +202,69 @@ function renderPdfNote() {
   note.innerHTML = `<a href="${url}" target="_blank">打开 PDF</a>`;
 }
 
-function blockTexts() {
+function textsOf(nodes) {
   const out = new Map();
-  for (const el of document.querySelectorAll("#doc [data-b]")) out.set(el.dataset.b, el.textContent);
+  for (const node of nodes) {
+    if (node.dataset && node.dataset.b !== undefined) out.set(node.dataset.b, node.textContent);
+    for (const el of node.querySelectorAll("[data-b]")) out.set(el.dataset.b, el.textContent);
+  }
   return out;
 }
 
+function markChanged(nodes, before) {
+  for (const node of nodes) {
+    const all = [node, ...node.querySelectorAll("[data-b]")];
+    for (const el of all) {
+      if (el.dataset.b === undefined) continue;
+      if (before.get(el.dataset.b) !== el.textContent) el.classList.add("changed");
+    }
+  }
+}
+
+function fragment(html) {
+  const t = document.createElement("template");
+  t.innerHTML = html;
+  return t.content;
+}
+
+// Replace only the top-level blocks whose HTML changed (one element per part).
+function applyParts(parts, live) {
+  const doc = $("#doc");
+  const old = S.parts || [];
+  const children = Array.from(doc.children);
+  if (!live || children.length !== old.length) {
+    doc.replaceChildren(fragment(parts.join("")));
+    S.parts = parts;
+    return;
+  }
+  if (parts.length === old.length) {
+    for (let i = 0; i < parts.length; i++) {
+      if (parts[i] === old[i]) continue;
+      const before = textsOf([children[i]]);
+      const node = fragment(parts[i]).firstElementChild;
+      if (!node) continue;
+      children[i].replaceWith(node);
+      markChanged([node], before);
+    }
+  } else {
+    let a = 0;
+    while (a < old.length && a < parts.length && old[a] === parts[a]) a++;
+    let b = 0;
+    while (b < old.length - a && b < parts.length - a &&
+           old[old.length - 1 - b] === parts[parts.length - 1 - b]) b++;
+    const gone = children.slice(a, old.length - b);
+    const before = textsOf(gone);
+    const frag = fragment(parts.slice(a, parts.length - b).join(""));
+    const fresh = Array.from(frag.children);
+    doc.insertBefore(frag, children[old.length - b] || null);
+    for (const el of gone) el.remove();
+    markChanged(fresh, before);
+  }
+  S.parts = parts;
+}
+
 async function showDoc(id, live) {
-  if (S.current !== id) { S.shownHash = null; }
+  if (S.current !== id) { S.shownHash = null; live = false; }
   S.current = id;
   if (location.hash.slice(1) !== id) history.replaceState(null, "", "#" + id);
   for (const b of document.querySelectorAll("nav button")) {
@@ -231,19 +287,14 @@ async function showDoc(id, live) {
 function swap(d, live) {
   const viewer = $("#viewer");
   const top = viewer.scrollTop;
-  const before = live ? blockTexts() : null;
-  $("#doc").innerHTML = d.html || "";
+  applyParts(d.parts || [], live && $("#doc").dataset.id === d.id);
   $("#doc").dataset.hash = d.hash;
+  $("#doc").dataset.id = d.id;
   const err = $("#doc-error");
   err.style.display = d.error ? "block" : "none";
   err.textContent = d.error ? "这份文档无法生成：" + d.error : "";
   if (live) {
     viewer.scrollTop = top;
-    for (const el of document.querySelectorAll("#doc [data-b]")) {
-      if (before.has(el.dataset.b) && before.get(el.dataset.b) !== el.textContent) {
-        el.classList.add("changed");
-      }
-    }
     if (d.changed_at) {
       const latency = Date.now() / 1000 - d.changed_at;
       if (latency > 0 && latency < 60) {
@@ -302,21 +353,33 @@ async function goTo(p) {
   el.classList.remove("flash"); void el.offsetWidth; el.classList.add("flash");
 }
 
+function select(li) {
+  for (const x of document.querySelectorAll("#problems li.selected")) {
+    x.classList.remove("selected");
+  }
+  li.classList.add("selected");
+}
+
 document.addEventListener("click", e => {
   const nav = e.target.closest("nav button[data-doc]");
-  if (nav) { showDoc(nav.dataset.doc); fetch("/api/focus/" + nav.dataset.doc, { method: "POST" }); return; }
+  if (nav) {
+    showDoc(nav.dataset.doc);
+    fetch("/api/focus/" + nav.dataset.doc, { method: "POST" });
+    return;
+  }
   const filter = e.target.closest(".filters button");
   if (filter) {
     S.filter = filter.dataset.f;
-    for (const b of document.querySelectorAll(".filters button")) b.classList.toggle("on", b === filter);
+    for (const b of document.querySelectorAll(".filters button")) {
+      b.classList.toggle("on", b === filter);
+    }
     renderProblems();
     return;
   }
   if (e.target.closest("a")) return;
   const li = e.target.closest("#problems li");
   if (li) {
-    for (const x of document.querySelectorAll("#problems li.selected")) x.classList.remove("selected");
-    li.classList.add("selected");
+    select(li);
     goTo(S.state.problems[+li.dataset.i]);
     return;
   }
@@ -327,8 +390,7 @@ document.addEventListener("click", e => {
       p.target.ph.some(x => ids.includes(String(x))));
     const li2 = i >= 0 && document.querySelector(`#problems li[data-i="${i}"]`);
     if (li2) {
-      for (const x of document.querySelectorAll("#problems li.selected")) x.classList.remove("selected");
-      li2.classList.add("selected");
+      select(li2);
       li2.scrollIntoView({ block: "center" });
     }
   }
@@ -373,7 +435,8 @@ PAGE = """<!doctype html>
   <span id="status" class="busy"><span class="dot"></span>正在连接…</span>
   <span class="spacer"></span>
   <span id="pdf-note"></span>
-  <button id="pdf" type="button" title="通过 LibreOffice 生成这份文档的 PDF，看真实分页">PDF 页面视图</button>
+  <button id="pdf" type="button" title="通过 LibreOffice 生成这份文档的 PDF，看真实分页">
+    PDF 页面视图</button>
   <select id="zoom" title="缩放">
     <option value="0.6">60%</option><option value="0.8" selected>80%</option>
     <option value="1">100%</option><option value="1.25">125%</option>

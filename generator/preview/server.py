@@ -13,6 +13,7 @@ Routes:
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import mimetypes
@@ -129,10 +130,8 @@ class Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         path = unquote(url.path)
         query = parse_qs(url.query)
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self._route(path, query)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
 
     def do_POST(self) -> None:  # noqa: N802
         if not self._host_ok():
