@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,13 +102,42 @@ def render_docx(
     except Exception as exc:  # noqa: BLE001 - a filter refusing a value names it
         raise TemplateError(f"模板 {template.name} 无法生成：{exc}") from exc
     buffer = io.BytesIO()
-    tpl.save(buffer)
-    return normalize_zip(buffer.getvalue())
+    with _fixed_zip_times() as patched:
+        tpl.save(buffer)
+    return buffer.getvalue() if patched else normalize_zip(buffer.getvalue())
 
 
 def _undefined(exc: jinja2.UndefinedError) -> str:
     text = str(exc.message or exc)
     return text.replace("has no attribute", "没有属性").replace("is undefined", "未定义")
+
+
+@contextmanager
+def _fixed_zip_times() -> Iterator[bool]:
+    """Save with fixed member timestamps so that equal content gives equal bytes.
+
+    python-docx's zip writer stamps members with the current time; for the duration of the
+    save its `write` gets a fixed date instead. Where that writer is not found (another
+    python-docx), the saved file is rewritten by `normalize_zip` afterwards instead."""
+    from docx.opc import phys_pkg
+
+    writer = getattr(phys_pkg, "_ZipPkgWriter", None)
+    if writer is None or not hasattr(writer, "write"):
+        yield False
+        return
+    original = writer.write
+
+    def write(self: Any, pack_uri: Any, blob: bytes) -> None:
+        info = zipfile.ZipInfo(pack_uri.membername, FIXED_TIME)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        self._zipf.writestr(info, blob)
+
+    writer.write = write
+    try:
+        yield True
+    finally:
+        writer.write = original
 
 
 def normalize_zip(data: bytes) -> bytes:

@@ -69,9 +69,19 @@ EXPECTED = {
 }
 
 
+_VALIDATORS: dict[int, DataValidator] = {}
+
+
+def _validator(schema: dict[str, Any]) -> DataValidator:
+    """One validator per schema: building one (and checking its schema) is the costly part."""
+    if id(schema) not in _VALIDATORS:
+        _VALIDATORS[id(schema)] = DataValidator(schema)
+    return _VALIDATORS[id(schema)]
+
+
 def validate_file(loaded: LoadedFile, schema: dict[str, Any]) -> tuple[Any, list[Finding]]:
     """Return the normalized document (Decimals in place) and the findings, if any."""
-    validator = DataValidator(schema)
+    validator = _validator(schema)
     document = loaded.data if isinstance(loaded.data, dict) else None
     if document is None:
         msg = "文件顶层应是“字段: 值”的映射"

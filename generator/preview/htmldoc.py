@@ -266,7 +266,7 @@ class _Converter:
             attrs += f' data-b="{self._block(text)}"'
         if page_break and not in_cell:
             if not inner:
-                return f'<div class="page-break"{attrs}></div>', text
+                return f'<div class="page-break" data-b="{self.blocks[-1][0]}"></div>', text
             attrs = attrs.replace(' class="', ' class="break-after ', 1) if ' class="' in attrs \
                 else attrs + ' class="break-after"'
         if not inner and not in_cell:

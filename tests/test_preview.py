@@ -1,0 +1,504 @@
+"""The live preview without a browser: safe paths, loopback only, the lenient pipeline,
+the warm renderer (byte-equal to the build's), the HTML of a .docx and the live refresh."""
+
+from __future__ import annotations
+
+import http.client
+import io
+import json
+import re
+import shutil
+import time
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from generator import fmt
+from generator.build import TEMPLATES, _render_job, base_context, plan_documents, prepare
+from generator.errors import DataError
+from generator.preview import Preview
+from generator.preview.chartcache import capture
+from generator.preview.engine import Engine
+from generator.preview.htmldoc import TableCache, docx_to_html, document_to_html
+from generator.preview.lenient import (
+    LenientReader,
+    Missing,
+    MissingInt,
+    Registry,
+    lenient_decimals,
+    marker_ids,
+)
+from generator.preview.server import HOST, safe_join
+from generator.preview.warm import render_document, to_bytes
+from generator.preview.watch import Watcher
+from generator.render import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data" / "2023"
+
+
+def copy_data(dest: Path, edits: dict[str, list[tuple[str, str]]] | None = None) -> Path:
+    shutil.copytree(DATA, dest)
+    for name, pairs in (edits or {}).items():
+        path = dest / name
+        text = path.read_text(encoding="utf-8")
+        for old, new in pairs:
+            assert old in text, f"{name}: {old!r} not found"
+            text = text.replace(old, new, 1)
+        path.write_text(text, encoding="utf-8")
+    return dest
+
+
+def line_of(path: Path, needle: str) -> int:
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return n
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html)
+
+
+# --------------------------------------------------------------------------------------------
+# Safe paths
+
+
+@pytest.fixture()
+def tree(tmp_path: Path) -> Path:
+    root = tmp_path / "root"
+    (root / "projects").mkdir(parents=True)
+    (root / "finance.yaml").write_text("a: 1\n", encoding="utf-8")
+    (root / "projects" / "01-项目.yaml").write_text("b: 2\n", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("secret\n", encoding="utf-8")
+    (root / "inside-link.yaml").symlink_to(root / "finance.yaml")
+    (root / "escape.yaml").symlink_to(tmp_path / "secret.txt")
+    (root / "escape-dir").symlink_to(tmp_path)
+    return root
+
+
+def test_safe_join_allows_files_below_the_root(tree: Path) -> None:
+    assert safe_join(tree, "finance.yaml") == (tree / "finance.yaml").resolve()
+    assert safe_join(tree, "projects/01-项目.yaml") == (tree / "projects/01-项目.yaml").resolve()
+    assert safe_join(tree, "inside-link.yaml") == (tree / "finance.yaml").resolve()
+
+
+@pytest.mark.parametrize("relative", [
+    "..", "../secret.txt", "projects/../../secret.txt", "projects/..", "./finance.yaml",
+    "/etc/passwd", "//etc/passwd", "C:/Windows/win.ini", "c:secret", "..\\secret.txt",
+    "projects\\..\\..\\secret.txt", "finance.yaml\x00.png", "", "projects//01-项目.yaml",
+])
+def test_safe_join_refuses_escapes(tree: Path, relative: str) -> None:
+    assert safe_join(tree, relative) is None
+
+
+def test_safe_join_refuses_symlinks_that_lead_outside(tree: Path) -> None:
+    assert safe_join(tree, "escape.yaml") is None
+    assert safe_join(tree, "escape-dir/secret.txt") is None
+
+
+# --------------------------------------------------------------------------------------------
+# Placeholders
+
+
+def test_missing_amount_spreads_through_arithmetic_and_prints_as_marker() -> None:
+    gone = Missing((7,))
+    with lenient_decimals():
+        total = sum([Decimal("1.5"), gone, Decimal(2)], Decimal(0))
+        assert isinstance(total, Missing) and total.ids == (7,)
+        assert isinstance(Decimal(3) - gone, Missing)
+        assert isinstance(gone / Decimal(4), Missing)
+        assert isinstance(abs(Decimal(1) - gone), Missing)
+        both = gone + Missing((9,))
+        assert both.ids == (7, 9)
+        assert fmt.wan(total) == "⟦7⟧"
+        assert fmt.pct(fmt.ratio(total, Decimal(10))) == "⟦7⟧%"
+        assert f"{both}" == "⟦7,9⟧"
+        assert max(gone - Decimal(1), Decimal(0)) is not None  # comparisons never raise
+        assert gone > 0 and not gone < 0 and gone != gone + 0
+    assert marker_ids("a⟦7,9⟧b⟦3⟧") == [7, 9, 3]
+
+
+def test_missing_count_prints_as_marker() -> None:
+    n = MissingInt((4,))
+    assert f"{n}人" == "⟦4⟧人"
+    assert isinstance(n + 3, MissingInt) and isinstance(3 + n, MissingInt)
+    assert sum([1, n, 2]).ids == (4,)
+
+
+def test_registry_keeps_ids_stable_by_file_and_field() -> None:
+    reg = Registry()
+    a = reg.add("f.yaml", 3, "x.y", "缺少必填字段")
+    b = reg.add("f.yaml", 5, "x.z", "缺少必填字段")
+    assert reg.add("f.yaml", 4, "x.y", "值为空，请填写") == a != b
+    assert reg.get(a).line == 4 and reg.get(a).message == "值为空，请填写"
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """2023 with a missing amount, an invalid amount and a missing text."""
+    return copy_data(tmp_path_factory.mktemp("broken") / "2023", {
+        "finance.yaml": [("  basic: 686.2\n", ""), ("  total: 753.82 ", "  total: 七百 ")],
+        "department.yaml": [("short_name: 区委组织部", "short_name:")],
+    })
+
+
+def test_lenient_reader_reports_what_check_reports_and_fills_placeholders(broken: Path) -> None:
+    from generator.dataset import read_dataset
+
+    strict_data, strict = read_dataset(broken)
+    assert "finance.yaml" not in strict_data.files  # the strict reader drops the file
+    dataset, findings, stale = LenientReader(broken).read()
+    assert not stale
+    assert sorted(findings) == sorted(strict)  # the same findings, word for word
+    fields = {f.field for f in findings if f.is_error}
+    assert {"expenditure.basic", "previous.total", "short_name"} <= fields
+    finance = dataset["finance.yaml"]
+    assert isinstance(finance["expenditure"]["basic"], Missing)
+    assert isinstance(finance["previous"]["total"], Missing)
+    assert finance["expenditure"]["project"] == Decimal("226.06")  # the rest is untouched
+    assert marker_ids(dataset["department.yaml"]["short_name"])
+
+
+def test_build_stays_strict(broken: Path) -> None:
+    LenientReader(broken).read()
+    with pytest.raises(DataError):
+        prepare(broken)
+
+
+@pytest.fixture(scope="module")
+def broken_engine(broken: Path):
+    engine = Engine(broken, broken.parent / "out", chart_workers=0)
+    engine.recompute()
+    yield engine
+    engine.close()
+
+
+def _render(engine: Engine, kind: str, project: str | None = None):
+    doc = next(d for d in engine.docs.values()
+               if d.job.kind == kind and d.job.project == project)
+    engine.render(doc)
+    return doc
+
+
+def test_invalid_values_preview_as_placeholders_naming_their_field(broken_engine: Engine,
+                                                                    broken: Path) -> None:
+    doc = _render(broken_engine, "disclosure")
+    assert doc.error == ""
+    html = doc.html
+    marks = re.findall(r'<mark class="ph"[^>]*>(.*?)</mark>', html)
+    assert "【待填：expenditure.basic】" in marks
+    assert any("previous.total" in m for m in marks)
+    line = line_of(broken / "finance.yaml", "  total: 七百")
+    assert f"finance.yaml:{line} previous.total" in html  # the tooltip says where
+    text = text_of(html)
+    assert "中共广元市昭化区委组织部" in text and "226.06" in text  # the rest renders
+    assert "NaN" not in text and "⟦" not in text
+    # a chart whose inputs are missing is a placeholder too, the others are real charts
+    assert "【图表待填：" in html and 'src="/chart/' in html
+
+
+def test_missing_text_placeholder_in_the_letter(broken_engine: Engine) -> None:
+    doc = _render(broken_engine, "letter")
+    assert "【待填：short_name】" in doc.html
+
+
+def test_problems_link_to_the_placeholder_in_the_document(broken_engine: Engine) -> None:
+    _render(broken_engine, "disclosure")
+    problems = broken_engine.state()["problems"]
+    basic = next(p for p in problems if p["field"] == "expenditure.basic")
+    assert basic["level"] == "error" and basic["line"] > 0
+    assert basic["file"].endswith("finance.yaml") and basic["source"] == "finance.yaml"
+    target = basic["target"]
+    disclosure = next(d for d in broken_engine.docs.values() if d.job.kind == "disclosure")
+    assert target["doc"] == disclosure.id
+    assert any(f'data-ph="{i}"' in disclosure.html or f'data-ph="{i} ' in disclosure.html
+               for i in target["ph"])
+    # audit findings that only restate a placeholder are left out
+    assert not any("⟦" in p["message"] or "NaN" in p["message"] for p in problems)
+
+
+def test_unparsable_yaml_keeps_the_last_readable_version(tmp_path: Path) -> None:
+    data = copy_data(tmp_path / "2023")
+    reader = LenientReader(data)
+    reader.read()
+    path = data / "finance.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\nincome: [oops\n", encoding="utf-8")
+    dataset, findings, stale = reader.read()
+    assert stale
+    assert any(f.file.endswith("finance.yaml") and "YAML" in f.message for f in findings)
+    assert dataset["finance.yaml"]["expenditure"]["basic"] == Decimal("686.2")
+
+
+def test_missing_file_still_previews(tmp_path: Path) -> None:
+    data = copy_data(tmp_path / "2023")
+    (data / "performance.yaml").unlink()
+    engine = Engine(data, tmp_path / "out", chart_workers=0)
+    try:
+        engine.recompute()
+        problems = engine.state()["problems"]
+        assert any(p["file"].endswith("performance.yaml") and p["message"] == "缺少文件"
+                   for p in problems)
+        doc = _render(engine, "disclosure")
+        assert doc.error == "" and "第一部分" in text_of(doc.html)
+    finally:
+        engine.close()
+
+
+def test_reader_rereads_only_the_changed_file(tmp_path: Path) -> None:
+    data = copy_data(tmp_path / "2023")
+    reader = LenientReader(data)
+    reader.read()
+    first = reader.reads
+    path = data / "finance.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("753.82 ", "700 ", 1),
+                    encoding="utf-8")
+    dataset, _, _ = reader.read()
+    assert reader.reads == first + 1
+    assert dataset["finance.yaml"]["previous"]["total"] == Decimal(700)
+
+
+# --------------------------------------------------------------------------------------------
+# What you preview is what you build
+
+
+@pytest.fixture(scope="module")
+def report():
+    return prepare(DATA)[0]
+
+
+def test_warm_rendering_equals_the_build_byte_for_byte(report) -> None:
+    from generator.build import draw_charts
+
+    images = {name: Image(png) for name, (_, _, png) in draw_charts(report).items()}
+    for job in plan_documents(report):
+        context = {**base_context(report), **dict(job.extra)}
+        for _ in range(2):  # cold, then with the compiled template kept
+            warm = to_bytes(render_document(TEMPLATES / job.template, context, images))
+            assert warm == _render_job(job, report, images), job.title
+
+
+def test_warm_rendering_keeps_docxtpl_listing_rules(tmp_path: Path) -> None:
+    """Line breaks and tabs in the data go through docxtpl's resolve_listing as in the build."""
+    data = copy_data(tmp_path / "2023")
+    path = data / "self_evaluation.yaml"
+    text = re.sub(r"(?m)^problems: .*$", lambda _m: 'problems: "第一行\\n第二行\\t制表"',
+                  path.read_text(encoding="utf-8"))
+    path.write_text(text, encoding="utf-8")
+    rep = prepare(data)[0]
+    job = next(j for j in plan_documents(rep) if j.kind == "letter" and j.project is None)
+    context = {**base_context(rep), **dict(job.extra)}
+    warm = render_document(TEMPLATES / job.template, context, {})
+    assert to_bytes(warm) == _render_job(job, rep, {})
+    assert "第一行<br>第二行" in document_to_html(warm.docx).html
+
+
+def test_chart_keys_follow_their_inputs(tmp_path: Path, report) -> None:
+    before = {r.name: r.key for r in capture(report)}
+    assert len(set(before.values())) == 7
+    assert before == {r.name: r.key for r in capture(report)}  # stable
+    data = copy_data(tmp_path / "2023", {"finance.yaml": [("  total: 753.82 ", "  total: 700 ")]})
+    after = {r.name: r.key for r in capture(prepare(data)[0])}
+    changed = {name for name in before if before[name] != after[name]}
+    assert changed == {"totals"}
+
+
+# --------------------------------------------------------------------------------------------
+# HTML of a .docx
+
+
+def _sample_docx() -> bytes:
+    from docx import Document
+
+    from generator.preview.chartcache import stub_png
+
+    doc = Document()
+    doc.add_heading("第一部分 概况", level=1)
+    doc.add_paragraph("收入合计912.26万元。")
+    table = doc.add_table(rows=3, cols=3)
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "横向合并"
+    table.cell(1, 0).merge(table.cell(2, 0)).text = "纵向合并"
+    table.cell(0, 2).text = "甲"
+    table.cell(1, 1).text = "乙"
+    table.cell(2, 2).text = "丙"
+    doc.add_paragraph("之后的段落")
+    doc.add_picture(io.BytesIO(stub_png("sample")))
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def test_docx_to_html_in_reading_order_with_spans_and_images() -> None:
+    html = docx_to_html(_sample_docx()).html
+    assert html.index("第一部分 概况") < html.index("912.26") < html.index("横向合并") \
+        < html.index("之后的段落") < html.index("<img")
+    assert re.search(r"<h2[^>]*>第一部分 概况</h2>", html)
+    assert re.search(r'<td colspan="2"[^>]*>.*?横向合并', html)
+    assert re.search(r'<td rowspan="2"[^>]*>.*?纵向合并', html)
+    assert html.count("<tr>") == 3 and html.count("<td") == 7
+    assert 'src="data:image/png;base64,' in html
+
+
+def test_unchanged_tables_are_not_converted_again() -> None:
+    data = _sample_docx()
+    cache = TableCache()
+    first = docx_to_html(data, cache=cache)
+    second = docx_to_html(data, cache=cache)
+    assert cache.hits == 1 and first.html == second.html and first.blocks == second.blocks
+
+
+# --------------------------------------------------------------------------------------------
+# The server
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("served")
+    data = copy_data(root / "2023")
+    outside = root / "outside.txt"
+    outside.write_text("top secret\n", encoding="utf-8")
+    (data / "link.yaml").symlink_to(outside)
+    with Preview(data, 0, out_dir=root / "out", chart_workers=0) as running:
+        yield running
+
+
+def _get(preview: Preview, path: str, host: str | None = None) -> tuple[int, bytes]:
+    port = preview.server.server_address[1]
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.putrequest("GET", path, skip_host=host is not None)
+        if host is not None:
+            conn.putheader("Host", host)
+        conn.endheaders()
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def test_server_listens_on_loopback_only(preview: Preview) -> None:
+    assert HOST == "127.0.0.1"
+    assert preview.server.socket.getsockname()[0] == "127.0.0.1"
+    assert preview.url.startswith("http://127.0.0.1:")
+
+
+@pytest.mark.parametrize("path", [
+    "/files/data/../../../../etc/passwd",
+    "/files/data/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    "/files/data/..%2f..%2f..%2fetc%2fpasswd",
+    "/files/data//etc/passwd",
+    "/files/data/%2fetc%2fpasswd",
+    "/files/templates/../data/finance.yaml",
+    "/files/output/../../outside.txt",
+    "/files/etc/passwd",
+    "/files/../outside.txt",
+    "/source/../outside.txt",
+    "/source/%2e%2e/outside.txt",
+    "/source/..%5coutside.txt",
+    "/source//etc/passwd",
+    "/files/data/link.yaml",
+    "/source/link.yaml",
+])
+def test_requests_cannot_read_outside_the_three_folders(preview: Preview, path: str) -> None:
+    status, body = _get(preview, path)
+    assert status in (403, 404)
+    assert b"top secret" not in body and b"root:" not in body
+
+
+def test_files_of_the_three_folders_are_served(preview: Preview) -> None:
+    status, body = _get(preview, "/files/data/year.yaml")
+    assert status == 200 and b"year: 2023" in body
+    status, body = _get(preview, "/files/templates/disclosure.docx")
+    assert status == 200 and body.startswith(b"PK")
+    status, body = _get(preview, "/source/finance.yaml")
+    assert status == 200 and b'id="L4"' in body
+
+
+def test_other_host_names_are_refused(preview: Preview) -> None:
+    status, _ = _get(preview, "/api/state", host="attacker.example:80")
+    assert status == 403
+
+
+def test_state_lists_every_document_and_problem(preview: Preview) -> None:
+    status, body = _get(preview, "/api/state")
+    state = json.loads(body)
+    assert status == 200
+    kinds = [d["kind"] for d in state["docs"]]
+    assert kinds.count("disclosure") == 1 and kinds.count("table") == 24
+    assert len(state["docs"]) == len(plan_documents(prepare(DATA)[0]))
+    from generator.audit import audit_report
+    from generator.dataset import read_dataset
+    from generator.derive import derive_report
+
+    dataset, findings = read_dataset(preview.engine.data_dir)  # what `check` reports
+    findings += audit_report(dataset, derive_report(dataset))
+    listed = {(p["file"], p["line"], p["field"], p["message"]) for p in state["problems"]}
+    assert listed == {(f.file, f.line, f.field, f.message) for f in findings}
+    status, body = _get(preview, "/")
+    assert status == 200 and "问题".encode() in body and b"EventSource" in body
+
+
+def test_document_and_charts_are_served(preview: Preview) -> None:
+    state = json.loads(_get(preview, "/api/state")[1])
+    disclosure = next(d for d in state["docs"] if d["kind"] == "disclosure")
+    status, body = _get(preview, f"/api/doc/{disclosure['id']}")
+    doc = json.loads(body)
+    html = "".join(doc["parts"])
+    assert status == 200 and doc["error"] == ""
+    assert "收、支总计各增加158.44万元，增长21%" in text_of(html)
+    charts = re.findall(r'src="(/chart/[0-9a-f]+\.png)"', html)
+    assert len(charts) == 7
+    status, png = _get(preview, charts[0])
+    assert status == 200 and png.startswith(b"\x89PNG")
+    assert _get(preview, "/chart/ffffffffffffffffffff.png")[0] == 404
+
+
+def test_saving_a_file_refreshes_the_document(preview: Preview) -> None:
+    engine = preview.engine
+    state = json.loads(_get(preview, "/api/state")[1])
+    disclosure = next(d for d in state["docs"] if d["kind"] == "disclosure")["id"]
+    before = json.loads(_get(preview, f"/api/doc/{disclosure}")[1])
+    path = engine.data_dir / "finance.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  total: 753.82 ", "  total: 700 ", 1), encoding="utf-8")
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            doc = json.loads(_get(preview, f"/api/doc/{disclosure}")[1])
+            if doc["hash"] != before["hash"]:
+                break
+            time.sleep(0.05)
+        text = text_of("".join(doc["parts"]))
+        assert "收、支总计各增加212.26万元，增长30%" in text, re.findall("收、支总计各.{40}", text)
+    finally:
+        path.write_text(text, encoding="utf-8")
+
+
+def test_watcher_reports_changed_files(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("a: 1\n", encoding="utf-8")
+    seen: list[set[Path]] = []
+    watcher = Watcher([tmp_path], lambda paths, _t: seen.append(paths))
+    assert watcher.poll() == set()
+    (tmp_path / "a.yaml").write_text("a: 22\n", encoding="utf-8")
+    (tmp_path / "~$lock.docx").write_text("x", encoding="utf-8")  # Word's lock file: ignored
+    assert watcher.poll() == {tmp_path / "a.yaml"}
+    (tmp_path / "b.yaml").write_text("b: 1\n", encoding="utf-8")
+    assert watcher.poll() == {tmp_path / "b.yaml"}
+    assert len(seen) == 2
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
+                    reason="LibreOffice (soffice) is not installed")
+def test_pdf_of_a_document_through_libreoffice(preview: Preview) -> None:
+    state = json.loads(_get(preview, "/api/state")[1])
+    table = next(d for d in state["docs"] if d["kind"] == "table")
+    port = preview.server.server_address[1]
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    conn.request("POST", f"/api/pdf/{table['id']}")
+    answer = json.loads(conn.getresponse().read())
+    conn.close()
+    assert "url" in answer, answer
+    status, body = _get(preview, quote(answer["url"]))
+    assert status == 200 and body.startswith(b"%PDF")
