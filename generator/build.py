@@ -131,22 +131,24 @@ def build(
     strict: bool = False,
 ) -> BuildResult:
     say = progress or (lambda _msg: None)
-    say("读取并检查数据……")
-    report, findings = prepare(data_dir, strict)
-    if project is not None and all(p.name != project for p in report.projects):
-        names = "、".join(p.name for p in report.projects)
-        raise BuildError(f"没有名为“{project}”的项目。现有项目：{names}")
-    jobs = plan_documents(report, project)
-    say(f"绘制图表并生成文档（共 {len(jobs)} 份）……")
-    charts, rendered = _draw_and_render(report, jobs, with_charts=project is None)
+    helper = _helper() if project is None else None  # forked now, importing while we prepare
+    try:
+        say("读取并检查数据……")
+        report, findings = prepare(data_dir, strict)
+        if project is not None and all(p.name != project for p in report.projects):
+            names = "、".join(p.name for p in report.projects)
+            raise BuildError(f"没有名为“{project}”的项目。现有项目：{names}")
+        jobs = plan_documents(report, project)
+        say(f"绘制图表并生成文档（共 {len(jobs)} 份）……")
+        charts, rendered = _draw_and_render(report, jobs, helper)
+    finally:
+        if helper is not None:
+            helper.shutdown(cancel_futures=True)
     staging = Staging(out, keep_existing=project is not None)
     try:
         for number, caption, png in charts.values():
             staging.write(
-                f"图表/图{number}-{safe_name(caption)}.png",
-                png,
-                "chart",
-                None,
+                f"图表/图{number}-{safe_name(caption)}.png", png, "chart", None,
                 f"图{number}：{caption}",
             )
         for job, data in zip(jobs, rendered, strict=True):
@@ -158,38 +160,51 @@ def build(
     return BuildResult(out, len(staging.files) + 1, findings)
 
 
+Charts = dict[str, tuple[int, str, bytes]]
+
+
+def _charts_and_documents(report: Report, jobs: list[Job]) -> tuple[Charts, list[bytes]]:
+    """Draw the charts, then render the documents that hold them."""
+    charts = draw_charts(report)
+    images = {name: Image(png) for name, (_, _, png) in charts.items()}
+    return charts, [_render_job(job, report, images) for job in jobs]
+
+
 def _draw_and_render(
-    report: Report, jobs: list[Job], with_charts: bool
-) -> tuple[dict[str, tuple[int, str, bytes]], list[bytes]]:
-    """Documents without charts render in worker processes while this one draws the charts
-    and then renders the documents that hold them (the disclosure)."""
-    import docxtpl  # noqa: F401 - imported before forking so workers start warm
-
-    needs_charts = [j.kind == "disclosure" for j in jobs]
-    others = [j for j, n in zip(jobs, needs_charts, strict=True) if not n]
-    pool = _pool() if len(others) >= 4 else None
-    try:
-        futures = [pool.submit(_render_job, j, report, {}) for j in others] if pool else []
-        charts = draw_charts(report) if with_charts else {}
-        images = {name: Image(png) for name, (_, _, png) in charts.items()}
-        done = iter(f.result() for f in futures) if pool else None
-        rendered = []
-        for job, needs in zip(jobs, needs_charts, strict=True):
-            if needs:
-                rendered.append(_render_job(job, report, images))
-            elif done is not None:
-                rendered.append(next(done))
-            else:
-                rendered.append(_render_job(job, report, {}))
-        return charts, rendered
-    finally:
-        if pool:
-            pool.shutdown(cancel_futures=True)
+    report: Report, jobs: list[Job], helper: ProcessPoolExecutor | None
+) -> tuple[Charts, list[bytes]]:
+    """The helper process draws the charts and renders the disclosure (the longest chain)
+    while this process renders the letters and tables; without a helper, all here."""
+    with_charts = [j.kind == "disclosure" for j in jobs]
+    chart_jobs = [j for j, c in zip(jobs, with_charts, strict=True) if c]
+    future = None
+    if helper is not None and chart_jobs:
+        future = helper.submit(_charts_and_documents, report, chart_jobs)
+    plain = [_render_job(j, report, {}) for j, c in zip(jobs, with_charts, strict=True) if not c]
+    if future is not None:
+        charts, charted = future.result()
+    elif chart_jobs:
+        charts, charted = _charts_and_documents(report, chart_jobs)
+    else:
+        charts, charted = {}, []
+    plain_iter, charted_iter = iter(plain), iter(charted)
+    rendered = [next(charted_iter) if c else next(plain_iter) for c in with_charts]
+    return charts, rendered
 
 
-def _pool() -> ProcessPoolExecutor | None:
-    """Worker processes forked from this one (imports already warm); none where fork is absent."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+def _warm() -> None:
+    """Imports the helper needs, done while the main process reads the data."""
+    import docxtpl  # noqa: F401
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401
+
+
+def _helper() -> ProcessPoolExecutor | None:
+    """One forked helper process; none where fork is not available."""
+    if "fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
         return None
-    workers = max(1, min(2, os.cpu_count() or 1))
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    pool.submit(_warm)
+    return pool

@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 import time
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
@@ -21,7 +22,7 @@ from generator.errors import DataError
 from generator.preview import Preview
 from generator.preview.chartcache import capture
 from generator.preview.engine import Engine
-from generator.preview.htmldoc import TableCache, docx_to_html, document_to_html
+from generator.preview.htmldoc import TableCache, document_to_html, docx_to_html
 from generator.preview.lenient import (
     LenientReader,
     Missing,
@@ -305,6 +306,63 @@ def test_chart_keys_follow_their_inputs(tmp_path: Path, report) -> None:
     assert changed == {"totals"}
 
 
+def _edit_template(path: Path, old: str, new: str) -> None:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                text = body.decode("utf-8")
+                assert old in text
+                body = text.replace(old, new, 1).encode("utf-8")
+            dst.writestr(info, body)
+    path.write_bytes(buffer.getvalue())
+
+
+@pytest.fixture()
+def own_templates(tmp_path: Path) -> Iterator[Engine]:
+    data = copy_data(tmp_path / "2023")
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    engine = Engine(data, tmp_path / "out", templates=templates, chart_workers=0)
+    engine.recompute()
+    yield engine
+    engine.close()
+
+
+def test_saving_a_template_rerenders_the_documents_made_from_it(own_templates: Engine) -> None:
+    engine = own_templates
+    table = _render(engine, "table", engine.report.projects[0].name)
+    disclosure = _render(engine, "disclosure")
+    assert ">项目名称<" in table.html
+    time.sleep(0.01)
+    _edit_template(engine.templates / "project_table.docx", ">项目名称<", ">项目名称（改）<")
+    engine.notify({engine.templates / "project_table.docx"})
+    engine.recompute()
+    stale = {d.id for d in engine.docs.values() if d.sig != engine._sig(d)}
+    assert table.id in stale
+    engine.render(table)
+    assert ">项目名称（改）<" in table.html
+    engine.render(disclosure)
+    assert disclosure.error == ""
+
+
+def test_a_broken_template_shows_its_error_and_keeps_the_others(own_templates: Engine) -> None:
+    engine = own_templates
+    _edit_template(engine.templates / "project_table.docx", ">项目名称<", ">{{ nope.nope }}<")
+    engine.recompute()
+    table = _render(engine, "table", engine.report.projects[0].name)
+    disclosure = _render(engine, "disclosure")
+    assert "project_table.docx" in table.error and "nope" in table.error
+    assert disclosure.error == "" and "第一部分" in text_of(disclosure.html)
+    problems = engine.state()["problems"]
+    listed = [p for p in problems if p["code"] == "render"]
+    assert listed and listed[0]["file"] == "templates/project_table.docx"
+    assert listed[0]["target"] == {"doc": table.id}
+
+
 # --------------------------------------------------------------------------------------------
 # HTML of a .docx
 
@@ -419,6 +477,11 @@ def test_files_of_the_three_folders_are_served(preview: Preview) -> None:
 def test_other_host_names_are_refused(preview: Preview) -> None:
     status, _ = _get(preview, "/api/state", host="attacker.example:80")
     assert status == 403
+    port = preview.server.server_address[1]
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("POST", "/api/focus/0123456789ab", headers={"Origin": "http://evil.example"})
+    assert conn.getresponse().status == 403
+    conn.close()
 
 
 def test_state_lists_every_document_and_problem(preview: Preview) -> None:

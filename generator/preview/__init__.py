@@ -8,6 +8,7 @@ placeholders (see lenient.py). `build` and `check` stay strict.
 
 from __future__ import annotations
 
+import errno
 import sys
 import threading
 from pathlib import Path
@@ -34,7 +35,9 @@ class Preview:
             self.server = PreviewServer(self.engine, port)
         except OSError as exc:
             self.engine.close()
-            raise UsageError(f"无法监听 127.0.0.1:{port}：{exc.strerror or exc}") from exc
+            why = "端口已被占用，请用 --port 换一个" if exc.errno == errno.EADDRINUSE else (
+                exc.strerror or str(exc))
+            raise UsageError(f"无法监听 127.0.0.1:{port}：{why}") from exc
         self.watcher = Watcher([self.engine.data_dir, self.engine.templates],
                                self.engine.notify, interval)
         self._thread: threading.Thread | None = None

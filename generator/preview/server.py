@@ -30,6 +30,7 @@ from generator.preview.engine import Engine
 from generator.preview.page import page_html, source_html
 
 HOST = "127.0.0.1"  # never anything but loopback
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 CHART_KEY = re.compile(r"^[A-Za-z0-9-]{1,80}$")
 DOC_ID = re.compile(r"^[0-9a-f]{12}$")
 WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
@@ -116,7 +117,7 @@ class Handler(BaseHTTPRequestHandler):
         """Refuse other host names (DNS rebinding): only the loopback names reach the data."""
         host = (self.headers.get("Host") or "").strip().lower()
         name = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
-        return name in ("127.0.0.1", "localhost", "[::1]", "")
+        return name in (*LOOPBACK, "[::1]", "")
 
     # -- routing -------------------------------------------------------------------------
 
@@ -134,7 +135,9 @@ class Handler(BaseHTTPRequestHandler):
             self._route(path, query)
 
     def do_POST(self) -> None:  # noqa: N802
-        if not self._host_ok():
+        origin = self.headers.get("Origin")
+        foreign = origin is not None and urlsplit(origin).hostname not in LOOPBACK
+        if not self._host_ok() or foreign:  # no other site may make the preview work
             self._error(HTTPStatus.FORBIDDEN, "拒绝访问")
             return
         path = unquote(urlsplit(self.path).path)
