@@ -61,6 +61,10 @@ YEAR = {
 
 UNIT_TYPES = ["行政单位", "参公事业单位", "其他事业单位"]
 
+UNIT = record(
+    {"name": text(), "type": {"type": "string", "allowed": UNIT_TYPES, "required": True}}
+)
+
 DEPARTMENT = {
     "name": text(),
     "region": text(),
@@ -79,12 +83,12 @@ DEPARTMENT = {
         empty=False,
     ),
     "budget_units": listing(
-        record({"name": text(), "type": {"type": "string", "allowed": UNIT_TYPES}}),
+        UNIT,
         required=False,
     ),
     "units_in_scope": listing(text(), required=False),
     "subordinate_units": listing(
-        record({"name": text(), "type": {"type": "string", "allowed": UNIT_TYPES}}),
+        UNIT,
         required=False,
     ),
     "managed_units": listing(text(), required=False),

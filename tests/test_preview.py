@@ -1,5 +1,5 @@
 """The live preview without a browser: safe paths, loopback only, the lenient pipeline,
-the warm renderer (byte-equal to the build's), the HTML of a .docx and the live refresh."""
+the warm renderer (equal to the build's, part for part), the HTML of a .docx, the live refresh."""
 
 from __future__ import annotations
 
@@ -270,15 +270,23 @@ def report():
     return prepare(DATA)[0]
 
 
-def test_warm_rendering_equals_the_build_byte_for_byte(report) -> None:
+def members(docx: bytes) -> dict[str, bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_warm_rendering_equals_the_build(report) -> None:
     from generator.build import draw_charts
 
     images = {name: Image(png) for name, (_, _, png) in draw_charts(report).items()}
     for job in plan_documents(report):
         context = {**base_context(report), **dict(job.extra)}
+        built = members(_render_job(job, report, images))
         for _ in range(2):  # cold, then with the compiled template kept
-            warm = to_bytes(render_document(TEMPLATES / job.template, context, images))
-            assert warm == _render_job(job, report, images), job.title
+            warm = members(to_bytes(render_document(TEMPLATES / job.template, context, images)))
+            assert warm == built, job.title
 
 
 def test_warm_rendering_keeps_docxtpl_listing_rules(tmp_path: Path) -> None:
@@ -292,7 +300,7 @@ def test_warm_rendering_keeps_docxtpl_listing_rules(tmp_path: Path) -> None:
     job = next(j for j in plan_documents(rep) if j.kind == "letter" and j.project is None)
     context = {**base_context(rep), **dict(job.extra)}
     warm = render_document(TEMPLATES / job.template, context, {})
-    assert to_bytes(warm) == _render_job(job, rep, {})
+    assert members(to_bytes(warm)) == members(_render_job(job, rep, {}))
     assert "第一行<br>第二行" in document_to_html(warm.docx).html
 
 

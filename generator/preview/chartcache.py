@@ -167,10 +167,22 @@ class ChartStore:
         with self._lock:
             return self._futures.get(key)
 
-    def close(self) -> None:
+    def retain(self, keys: set[str]) -> None:
+        """Give up the charts not yet drawn that the current data no longer needs."""
+        with self._lock:
+            for key, future in list(self._futures.items()):
+                if key not in keys and not future.done() and future.cancel():
+                    del self._futures[key]
+
+    def close(self, wait: float = 10.0) -> None:
+        """Drop the charts not started, let the ones being drawn finish, end the workers."""
+        with self._lock:
+            for future in self._futures.values():
+                future.cancel()
         for _ in self._workers:
             self._jobs.put(None)
         for worker in self._workers:
+            worker.thread.join(timeout=wait)
             worker.stop()
 
 

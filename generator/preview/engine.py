@@ -41,7 +41,7 @@ from generator.preview.lenient import (
     clean_findings,
     lenient_decimals,
 )
-from generator.preview.warm import WarmTemplate, render_document, to_bytes
+from generator.preview.warm import render_document, to_bytes
 from generator.render import Image
 
 GROUPS = {"disclosure": "部门决算公开", "letter": "自评报告", "table": "项目支出绩效自评表"}
@@ -209,6 +209,7 @@ class Engine:
                     refs = capture(report)
                 except Exception as exc:  # noqa: BLE001
                     problem = error("", 0, "", f"无法列出文档：{_why(exc)}", "derive")
+        self.charts.retain({ref.key for ref in refs})
         for ref in refs:
             self.charts.ensure(ref)
         stubs = {}
@@ -225,6 +226,8 @@ class Engine:
             self.stale_report = stale_report or stale_files
             self.chart_refs = refs
             self.stubs.update(stubs)
+            while len(self.stubs) > 512:
+                self.stubs.pop(next(iter(self.stubs)))
             self.images = images
             self.version += 1
             docs = {}
@@ -281,7 +284,7 @@ class Engine:
         if self.auto_pdf and doc.id == self.focus and not problem:
             self._pdf_in_background(doc.id)
 
-    def _render(self, job: Job, report: Report, images: dict[str, Image]) -> WarmTemplate:
+    def _render(self, job: Job, report: Report, images: dict[str, Image]) -> Any:
         """The build's `_render_job` with warm templates (tests check the bytes are equal)."""
         context = {**base_context(report), **dict(job.extra)}
         return render_document(self.templates / job.template, context, images)

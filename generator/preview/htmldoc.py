@@ -127,10 +127,11 @@ class _Styles:
             seen.add(cur)
             chain.append(self.raw[cur][2])
             cur = self.raw[cur][1]
-        merged = _Style(chain[0].name if chain else "", None, None, None, None, None, None)
-        for st in reversed(chain):
+        name = chain[0].name if chain else ""
+        merged = _Style(name, None, None, None, None, None, None)
+        for st in reversed(chain):  # the base first, each derived style over it
             merged = _Style(
-                merged.name,
+                name,
                 st.align or merged.align,
                 st.indent_pt if st.indent_pt is not None else merged.indent_pt,
                 st.indent_chars if st.indent_chars is not None else merged.indent_chars,
@@ -138,7 +139,6 @@ class _Styles:
                 st.bold if st.bold is not None else merged.bold,
                 st.size_pt or merged.size_pt,
             )
-        merged = _Style(chain[0].name if chain else "", *list(merged.__dict__.values())[1:])
         self._resolved[sid] = merged
         return merged
 
