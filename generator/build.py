@@ -85,7 +85,7 @@ def plan_documents(report: Report, project: str | None = None) -> list[Job]:
                 "project_table.docx",
                 f"项目自评表/{stem}-项目支出绩效自评表.docx",
                 "table",
-                f"{p.name}项目支出绩效自评表",
+                f"{p.name} 自评表",
                 p.name,
                 (("p", p),),
             )
