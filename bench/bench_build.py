@@ -31,6 +31,40 @@ def one_run(data: Path) -> float:
         return time.perf_counter() - start
 
 
+def _tree(pid: int) -> list[int]:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return [pid]
+    return [pid] + [p for c in children for p in _tree(int(c))]
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_peak_mib(data: Path) -> float | None:
+    """Peak of the summed RSS of the build and its workers (shared pages counted in each)."""
+    if not Path("/proc/self/status").exists():
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "generator", "build", str(data), "-o", f"{tmp}/out"],
+            cwd=ROOT, stdout=subprocess.DEVNULL,
+        )
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, sum(_rss_kib(pid) for pid in _tree(proc.pid)))
+            time.sleep(0.02)
+    return peak / 1024
+
+
 def stage_times(data: Path) -> dict[str, float]:
     """In-process split of one build: imports, prepare, charts, rendering."""
     code = f"""
@@ -75,6 +109,9 @@ def main() -> int:
         f"(min {min(times):.2f}, max {max(times):.2f})"
     )
     print(f"peak memory of one process: {peak_mib:.0f} MiB")
+    tree = tree_peak_mib(args.data)
+    if tree is not None:
+        print(f"peak memory of the build with its workers (summed RSS): {tree:.0f} MiB")
     for stage, seconds in stage_times(args.data).items():
         print(f"  {stage}: {seconds:.2f} s")
     return 0

@@ -170,41 +170,54 @@ def _charts_and_documents(report: Report, jobs: list[Job]) -> tuple[Charts, list
     return charts, [_render_job(job, report, images) for job in jobs]
 
 
+def _render_many(report: Report, jobs: list[Job]) -> list[bytes]:
+    return [_render_job(job, report, {}) for job in jobs]
+
+
+def _chunks(jobs: list[Job], parts: int) -> list[list[Job]]:
+    size = max(1, -(-len(jobs) // parts))
+    return [jobs[i : i + size] for i in range(0, len(jobs), size)]
+
+
 def _draw_and_render(
-    report: Report, jobs: list[Job], helper: ProcessPoolExecutor | None
+    report: Report, jobs: list[Job], pool: ProcessPoolExecutor | None
 ) -> tuple[Charts, list[bytes]]:
-    """The helper process draws the charts and renders the disclosure (the longest chain)
-    while this process renders the letters and tables; without a helper, all here."""
+    """In the worker processes: one draws the charts and renders the disclosure (the longest
+    chain), the others render the letters and tables in chunks; without workers, all here."""
     with_charts = [j.kind == "disclosure" for j in jobs]
     chart_jobs = [j for j, c in zip(jobs, with_charts, strict=True) if c]
-    future = None
-    if helper is not None and chart_jobs:
-        future = helper.submit(_charts_and_documents, report, chart_jobs)
-    plain = [_render_job(j, report, {}) for j, c in zip(jobs, with_charts, strict=True) if not c]
-    if future is not None:
-        charts, charted = future.result()
-    elif chart_jobs:
-        charts, charted = _charts_and_documents(report, chart_jobs)
+    plain_jobs = [j for j, c in zip(jobs, with_charts, strict=True) if not c]
+    if pool is None:
+        charts, charted = _charts_and_documents(report, chart_jobs) if chart_jobs else ({}, [])
+        plain = _render_many(report, plain_jobs)
     else:
-        charts, charted = {}, []
+        charted_future = pool.submit(_charts_and_documents, report, chart_jobs)
+        parts = max(1, _workers() - 1) * 2
+        futures = [pool.submit(_render_many, report, c) for c in _chunks(plain_jobs, parts)]
+        plain = [data for f in futures for data in f.result()]
+        charts, charted = charted_future.result()
     plain_iter, charted_iter = iter(plain), iter(charted)
     rendered = [next(charted_iter) if c else next(plain_iter) for c in with_charts]
     return charts, rendered
 
 
 def _warm() -> None:
-    """Imports the helper needs, done while the main process reads the data."""
+    """Worker start-up, while the main process reads the data."""
     import docxtpl  # noqa: F401
-    import matplotlib
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot  # noqa: F401
+
+def _workers() -> int:
+    return max(2, min(os.cpu_count() or 1, 8))
 
 
 def _helper() -> ProcessPoolExecutor | None:
-    """One forked helper process; none where fork is not available."""
+    """Forked worker processes, started now so that they import while the data is read."""
     if "fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
         return None
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-    pool.submit(_warm)
+    count = _workers()
+    pool = ProcessPoolExecutor(
+        count, mp_context=multiprocessing.get_context("fork"), initializer=_warm
+    )
+    for _ in range(count):  # start them all now
+        pool.submit(int)
     return pool
