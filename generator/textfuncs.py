@@ -81,7 +81,7 @@ def units_sentence(dept: Any) -> str:
         text += "；".join(parts) + "。"
     if dept.managed_units:
         text += f"代管单位{'、'.join(dept.managed_units)}。"
-    return text + "以上单位均纳入我部预决算编制范围。"
+    return text + f"以上单位均纳入{dept.self_name}预决算编制范围。"
 
 
 def staff_sentence(dept: Any, year: int) -> str:

@@ -164,20 +164,14 @@ def _unknown(err: Any, schema: dict) -> str:
 
 
 def _known_keys(schema: dict, path: tuple) -> list[str]:
-    node: Any = schema
+    """The fields the schema allows in the mapping at `path` (for "did you mean")."""
+    fields: dict | None = schema
+    rule: dict = {}
     for part in path:
-        if isinstance(part, int):
-            node = node.get("schema", {}) if isinstance(node, dict) else {}
-            continue
-        rule = node.get(part, {}) if isinstance(node, dict) else {}
-        node = rule.get("schema", {})
-        if rule.get("type") == "list":
-            node = node
-    if isinstance(node, dict) and node.get("type") == "dict":
-        node = node.get("schema", {})
-    return (
-        sorted(k for k in node if isinstance(node.get(k), dict)) if isinstance(node, dict) else []
-    )
+        # an index steps into a list's item rule, a name into a mapping's field
+        rule = rule.get("schema", {}) if isinstance(part, int) else (fields or {}).get(part, {})
+        fields = rule.get("schema") if rule.get("type") == "dict" else None
+    return sorted(fields or {})
 
 
 def _show(value: Any) -> str:
