@@ -11,33 +11,47 @@ from pathlib import Path
 from generator.errors import DataError, GeneratorError, UsageError
 from generator.findings import Finding
 
+ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "参数",
+    "options": "选项",
+    "show this help message and exit": "显示帮助并退出",
+    "the following arguments are required: %s": "缺少参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "无效的命令 %(value)r（可用：%(choices)s）"
+    ),
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s：%(message)s",
+    "expected one argument": "需要一个值",
+    "invalid %(type)s value: %(value)r": "无效的值 %(value)r",
+}
+argparse._ = lambda text: ARGPARSE_ZH.get(text, text)  # argparse's own words, in Chinese
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # usage problems exit 2, in Chinese
         self.print_usage(sys.stderr)
-        message = (
-            message.replace("unrecognized arguments", "无法识别的参数")
-            .replace("the following arguments are required", "缺少参数")
-            .replace("invalid choice", "无效的命令")
-        )
         print(f"用法错误：{message}", file=sys.stderr)
         sys.exit(2)
+
+
+DATA_HELP = "年度数据文件夹，如 data/2023"
 
 
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m generator", description="部门决算公开与绩效自评文档生成器")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     c = sub.add_parser("check", help="检查数据：校验、勾稽关系和文字中的数字")
-    c.add_argument("data_dir", type=Path, help="年度数据文件夹，如 data/2023")
+    c.add_argument("data_dir", type=Path, help=DATA_HELP)
     c.add_argument("--strict", action="store_true", help="警告也视为错误")
     b = sub.add_parser("build", help="生成全部文档到输出文件夹")
-    b.add_argument("data_dir", type=Path)
+    b.add_argument("data_dir", type=Path, help=DATA_HELP)
     b.add_argument("-o", "--out", type=Path, help="输出文件夹（默认 output/<年度>）")
     b.add_argument("--project", help="只生成该项目的自评表和自评报告")
     b.add_argument("--strict", action="store_true", help="有警告时不生成")
     v = sub.add_parser("preview", help="起草时的实时预览（浏览器）")
-    v.add_argument("data_dir", type=Path)
-    v.add_argument("--port", type=int, default=8023)
+    v.add_argument("data_dir", type=Path, help=DATA_HELP)
+    v.add_argument("--port", type=int, default=8023, help="端口（默认 8023，仅监听 127.0.0.1）")
     v.add_argument("--pdf", action="store_true", help="同时通过 LibreOffice 生成 PDF")
     return p
 
