@@ -148,6 +148,7 @@ def merged(items: Any, attr: str) -> list[tuple[Any, str]]:
 
 FILTERS = {
     "wan": fmt.wan,
+    "fixed": fmt.amount,
     "pct": fmt.pct,
     "score": fmt.score,
     "yoy": yoy,
