@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import chartset
-from generator.preview.lenient import lenient_decimals, placeholders_in
+from generator.preview.placeholders import lenient_decimals, placeholders_in
 
 _CAPTURE_LOCK = threading.Lock()
 FALLBACK_PX = (1180, 630)

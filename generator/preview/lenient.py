@@ -2,22 +2,16 @@
 
 The strict readers report every problem as `build` and `check` do; then, instead of dropping a
 file that has errors, every invalid or missing value is replaced by a *placeholder* that carries
-an id of the registry: amounts become `Missing` (a quiet-NaN Decimal that spreads through
-arithmetic and prints as a marker), counts `MissingInt`, texts a marker string `⟦12⟧`. The HTML
-converter turns markers into highlighted 【待填：字段】 boxes. Nothing here changes the strict
-modules: `build` and `check` stay strict.
+an id of the registry (see placeholders.py): amounts become `Missing`, counts `MissingInt`,
+texts a marker string `⟦12⟧`. Nothing here changes the strict modules: `build` and `check` stay
+strict.
 """
 
 from __future__ import annotations
 
 import copy
-import decimal
-import re
-import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,240 +19,17 @@ from generator import schema
 from generator.dataset import Dataset, Document
 from generator.findings import Finding, error, format_path
 from generator.loader import LoadedFile, display_name, load_file
+from generator.preview.placeholders import (
+    MARKER,
+    Missing,
+    MissingInt,
+    Registry,
+    lenient_decimals,
+    token,
+)
 from generator.validate import DataValidator, _flatten, validate_file
 
-MARKER = re.compile(r"⟦([0-9]+(?:,[0-9]+)*)⟧")
 PathT = tuple[str | int, ...]
-
-
-# ---------------------------------------------------------------------------------------------
-# Placeholders
-
-
-@dataclass(frozen=True)
-class Placeholder:
-    """One value that is missing or invalid: where it is and why."""
-
-    id: int
-    file: str
-    line: int
-    field: str
-    message: str
-
-
-class Registry:
-    """Placeholder ids, stable by (file, field) so that the page keeps its anchors."""
-
-    def __init__(self) -> None:
-        self._ids: dict[tuple[str, str], int] = {}
-        self._items: dict[int, Placeholder] = {}
-        self._lock = threading.Lock()
-
-    def add(self, file: str, line: int, field_: str, message: str) -> int:
-        with self._lock:
-            key = (file, field_)
-            pid = self._ids.setdefault(key, len(self._ids) + 1)
-            self._items[pid] = Placeholder(pid, file, line, field_, message)
-            return pid
-
-    def get(self, pid: int) -> Placeholder | None:
-        return self._items.get(pid)
-
-    def all(self) -> list[Placeholder]:
-        with self._lock:
-            return list(self._items.values())
-
-
-def token(ids: Iterable[int]) -> str:
-    return "⟦" + ",".join(str(i) for i in ids) + "⟧"
-
-
-def marker_ids(text: str) -> list[int]:
-    """Every placeholder id named by the markers in `text`, in order, without repeats."""
-    out: list[int] = []
-    for match in MARKER.finditer(text):
-        for part in match.group(1).split(","):
-            if int(part) not in out:
-                out.append(int(part))
-    return out
-
-
-def _ids_of(*values: Any) -> tuple[int, ...]:
-    out: list[int] = []
-    for v in values:
-        for i in getattr(v, "ids", ()):
-            if i not in out:
-                out.append(i)
-    return tuple(out)
-
-
-class Missing(Decimal):
-    """A missing or invalid amount: a quiet NaN that keeps the ids of the values it came from.
-
-    Arithmetic with it gives another `Missing` (Python tries a subclass's reflected method
-    first, so `Decimal + Missing` lands here too); comparisons never raise; printing gives
-    the marker of its placeholders.
-    """
-
-    __slots__ = ("ids",)
-    ids: tuple[int, ...]
-
-    def __new__(cls, ids: Iterable[int] = ()) -> Missing:
-        self = super().__new__(cls, "NaN")
-        self.ids = tuple(ids)
-        return self
-
-    def _spread(self, *other: Any) -> Missing:
-        return Missing(_ids_of(self, *other))
-
-    __add__ = __radd__ = __sub__ = __rsub__ = _spread
-    __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _spread
-    __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __pow__ = __rpow__ = _spread
-
-    def _same(self, *_: Any, **__: Any) -> Missing:
-        return self
-
-    __neg__ = __pos__ = __abs__ = __round__ = copy_abs = copy_negate = _same
-    quantize = normalize = to_integral = to_integral_value = sqrt = _same
-
-    def __eq__(self, other: object) -> bool:
-        return other is self
-
-    def __ne__(self, other: object) -> bool:
-        return other is not self
-
-    # An unknown figure compares as larger than any other: "增加【待填】万元" shows the
-    # placeholder where a "持平" (no change) would hide it.
-    def __lt__(self, other: object) -> bool:
-        return False
-
-    def __gt__(self, other: object) -> bool:
-        return True
-
-    __le__, __ge__ = __lt__, __gt__
-    __hash__ = object.__hash__
-
-    def __bool__(self) -> bool:
-        return True
-
-    def __format__(self, spec: str) -> str:
-        return token(self.ids)
-
-    def __str__(self) -> str:
-        return token(self.ids)
-
-    to_eng_string = __str__
-
-    def __repr__(self) -> str:
-        return f"Missing({self.ids!r})"
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (Missing, (self.ids,))
-
-    def __copy__(self) -> Missing:
-        return self
-
-    def __deepcopy__(self, memo: Any) -> Missing:
-        return self
-
-
-class MissingInt(int):
-    """A missing or invalid count: zero for arithmetic, a marker when printed."""
-
-    ids: tuple[int, ...]
-
-    def __new__(cls, ids: Iterable[int] = ()) -> MissingInt:
-        self = super().__new__(cls, 0)
-        self.ids = tuple(ids)
-        return self
-
-    def _spread(self, *other: Any) -> Any:
-        if any(isinstance(o, Decimal) for o in other):
-            return Missing(_ids_of(self, *other))
-        return MissingInt(_ids_of(self, *other))
-
-    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _spread
-    __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = _spread
-
-    def __truediv__(self, other: Any) -> Missing:
-        return Missing(_ids_of(self, other))
-
-    __rtruediv__ = __truediv__
-
-    def __neg__(self) -> MissingInt:
-        return self
-
-    __pos__ = __abs__ = __neg__
-
-    def __eq__(self, other: object) -> bool:
-        return other is self
-
-    def __ne__(self, other: object) -> bool:
-        return other is not self
-
-    def __lt__(self, other: object) -> bool:
-        return False
-
-    def __gt__(self, other: object) -> bool:
-        return True
-
-    __le__, __ge__ = __lt__, __gt__
-    __hash__ = object.__hash__
-
-    def __bool__(self) -> bool:
-        return True
-
-    def __format__(self, spec: str) -> str:
-        return token(self.ids)
-
-    def __str__(self) -> str:
-        return token(self.ids)
-
-    def __repr__(self) -> str:
-        return f"MissingInt({self.ids!r})"
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (MissingInt, (self.ids,))
-
-    def __copy__(self) -> MissingInt:
-        return self
-
-    def __deepcopy__(self, memo: Any) -> MissingInt:
-        return self
-
-
-def placeholders_in(value: Any, depth: int = 0) -> list[int]:
-    """Placeholder ids anywhere in `value` (numbers, marker texts, containers, dataclasses)."""
-    found: list[int] = []
-    _collect(value, found, depth)
-    return found
-
-
-def _collect(value: Any, found: list[int], depth: int) -> None:
-    if depth > 12:
-        return
-    if isinstance(value, (Missing, MissingInt)):
-        found.extend(i for i in value.ids if i not in found)
-    elif isinstance(value, str):
-        found.extend(i for i in marker_ids(value) if i not in found)
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            _collect(k, found, depth + 1)
-            _collect(v, found, depth + 1)
-    elif isinstance(value, (list, tuple, set, frozenset)):
-        for v in value:
-            _collect(v, found, depth + 1)
-    elif hasattr(value, "__dataclass_fields__"):
-        for name in value.__dataclass_fields__:
-            _collect(getattr(value, name, None), found, depth + 1)
-
-
-@contextmanager
-def lenient_decimals() -> Iterator[None]:
-    """Decimal arithmetic where NaN does not raise (comparisons, quantize) in this thread."""
-    with decimal.localcontext() as ctx:
-        ctx.traps[decimal.InvalidOperation] = False
-        yield
 
 
 # ---------------------------------------------------------------------------------------------
@@ -481,30 +252,21 @@ class LenientReader:
 
     def read(self) -> tuple[Dataset, list[Finding], bool]:
         """The dataset (every file present, placeholders where needed), findings, any stale."""
-        findings: list[Finding] = []
-        files: dict[str, Document] = {}
-        stale = False
-        for name, rules in schema.FILES.items():
-            result = self._read(self.root / name, rules)
-            findings.extend(result.findings)
-            stale = stale or result.stale
-            if result.doc is not None:
-                files[name] = result.doc
+        named = {name: self._read(self.root / name, rules) for name, rules in schema.FILES.items()}
         projects_dir = self.root / "projects"
-        projects = []
         paths = sorted(projects_dir.glob("*.yaml"))
-        for path in paths:
-            result = self._read(path, schema.PROJECT)
-            findings.extend(result.findings)
-            stale = stale or result.stale
-            if result.doc is not None:
-                projects.append(result.doc)
+        projects = [self._read(path, schema.PROJECT) for path in paths]
+        results = [*named.values(), *projects]
+        findings = [f for result in results for f in result.findings]
+        stale = any(result.stale for result in results)
         known = {self.root / n for n in schema.FILES} | set(paths)
         for gone in [p for p in self._cache if p not in known]:
             del self._cache[gone]
         if not projects_dir.is_dir():
             findings.append(error(display_name(projects_dir), 0, "", "缺少项目文件夹", "io"))
-        return Dataset(self.root, files, tuple(projects)), findings, stale
+        files = {name: r.doc for name, r in named.items() if r.doc is not None}
+        docs = tuple(r.doc for r in projects if r.doc is not None)
+        return Dataset(self.root, files, docs), findings, stale
 
 
 def clean_findings(findings: Iterable[Finding]) -> list[Finding]:

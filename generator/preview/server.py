@@ -119,6 +119,16 @@ class Handler(BaseHTTPRequestHandler):
         name = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
         return name in (*LOOPBACK, "[::1]", "")
 
+    def _existing(self, path: Path | None, refused: str) -> Path | None:
+        """`path` if it is a file to serve; otherwise None, the error sent (`refused`: 403)."""
+        if path is None:
+            self._error(HTTPStatus.FORBIDDEN, refused)
+            return None
+        if not path.is_file():
+            self._error(HTTPStatus.NOT_FOUND, "没有这个文件")
+            return None
+        return path
+
     # -- routing -------------------------------------------------------------------------
 
     def do_HEAD(self) -> None:  # noqa: N802 - http.server naming
@@ -194,32 +204,34 @@ class Handler(BaseHTTPRequestHandler):
             first = json.dumps(engine.summary(), ensure_ascii=False)
             self.wfile.write(f"retry: 1000\ndata: {first}\n\n".encode())
             self.wfile.flush()
-            while not engine.closed:
-                try:
-                    message = q.get(timeout=15)
-                except queue.Empty:
-                    self.wfile.write(b": ping\n\n")
-                    self.wfile.flush()
-                    continue
-                if not message:
-                    break
-                while True:  # only the newest summary matters
-                    try:
-                        message = q.get_nowait() or message
-                    except queue.Empty:
-                        break
-                self.wfile.write(f"data: {message}\n\n".encode())
-                self.wfile.flush()
+            self._stream(q)
         except (BrokenPipeError, ConnectionResetError, OSError):
             pass
         finally:
             engine.unsubscribe(q)
 
+    def _stream(self, q: queue.Queue[str]) -> None:
+        """Send each summary published (the newest of those waiting), a ping every 15 s."""
+        engine = self.server.engine
+        while not engine.closed:
+            try:
+                message = q.get(timeout=15)
+            except queue.Empty:
+                self.wfile.write(b": ping\n\n")
+                self.wfile.flush()
+                continue
+            if not message:
+                return
+            while True:  # only the newest summary matters
+                try:
+                    message = q.get_nowait() or message
+                except queue.Empty:
+                    break
+            self.wfile.write(f"data: {message}\n\n".encode())
+            self.wfile.flush()
+
     def _chart(self, key: str) -> None:
-        if not CHART_KEY.match(key):
-            self._error(HTTPStatus.NOT_FOUND, "没有这个图表")
-            return
-        future = self.server.engine.charts.get(key)
+        future = self.server.engine.charts.get(key) if CHART_KEY.match(key) else None
         if future is None:
             self._error(HTTPStatus.NOT_FOUND, "没有这个图表")
             return
@@ -232,12 +244,9 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, png, "image/png", {"Cache-Control": "max-age=86400, immutable"})
 
     def _source(self, relative: str) -> None:
-        path = safe_join(self.server.engine.data_dir, relative)
+        path = self._existing(safe_join(self.server.engine.data_dir, relative),
+                              "只能查看数据文件夹中的文件")
         if path is None:
-            self._error(HTTPStatus.FORBIDDEN, "只能查看数据文件夹中的文件")
-            return
-        if not path.is_file():
-            self._error(HTTPStatus.NOT_FOUND, "没有这个文件")
             return
         try:
             text = path.read_text(encoding="utf-8")
@@ -249,12 +258,9 @@ class Handler(BaseHTTPRequestHandler):
     def _file(self, rest: str) -> None:
         area, _, relative = rest.partition("/")
         root = self.server.roots().get(area)
-        path = safe_join(root, relative) if root is not None else None
+        path = self._existing(safe_join(root, relative) if root is not None else None,
+                              "只能读取数据、模板和输出文件夹中的文件")
         if path is None:
-            self._error(HTTPStatus.FORBIDDEN, "只能读取数据、模板和输出文件夹中的文件")
-            return
-        if not path.is_file():
-            self._error(HTTPStatus.NOT_FOUND, "没有这个文件")
             return
         ctype = mimetypes.guess_type(posixpath.basename(relative))[0] or "application/octet-stream"
         if ctype.startswith("text/") or relative.endswith((".yaml", ".yml")):
