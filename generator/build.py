@@ -179,21 +179,35 @@ def _chunks(jobs: list[Job], parts: int) -> list[list[Job]]:
     return [jobs[i : i + size] for i in range(0, len(jobs), size)]
 
 
+@dataclass
+class Workers:
+    """Forked worker processes: one for the charts and the documents holding them (it
+    imports matplotlib too), the others for the letters and tables."""
+
+    charts: ProcessPoolExecutor
+    documents: ProcessPoolExecutor
+    count: int
+
+    def shutdown(self, cancel_futures: bool = False) -> None:
+        self.charts.shutdown(cancel_futures=cancel_futures)
+        self.documents.shutdown(cancel_futures=cancel_futures)
+
+
 def _draw_and_render(
-    report: Report, jobs: list[Job], pool: ProcessPoolExecutor | None
+    report: Report, jobs: list[Job], workers: Workers | None
 ) -> tuple[Charts, list[bytes]]:
-    """In the worker processes: one draws the charts and renders the disclosure (the longest
-    chain), the others render the letters and tables in chunks; without workers, all here."""
+    """One worker draws the charts and renders the disclosure (the longest chain) while the
+    others render the letters and tables in chunks; without workers, all here."""
     with_charts = [j.kind == "disclosure" for j in jobs]
     chart_jobs = [j for j, c in zip(jobs, with_charts, strict=True) if c]
     plain_jobs = [j for j, c in zip(jobs, with_charts, strict=True) if not c]
-    if pool is None:
+    if workers is None:
         charts, charted = _charts_and_documents(report, chart_jobs) if chart_jobs else ({}, [])
         plain = _render_many(report, plain_jobs)
     else:
-        charted_future = pool.submit(_charts_and_documents, report, chart_jobs)
-        parts = max(1, _workers() - 1) * 2
-        futures = [pool.submit(_render_many, report, c) for c in _chunks(plain_jobs, parts)]
+        charted_future = workers.charts.submit(_charts_and_documents, report, chart_jobs)
+        chunks = _chunks(plain_jobs, workers.count * 2)
+        futures = [workers.documents.submit(_render_many, report, c) for c in chunks]
         plain = [data for f in futures for data in f.result()]
         charts, charted = charted_future.result()
     plain_iter, charted_iter = iter(plain), iter(charted)
@@ -201,23 +215,32 @@ def _draw_and_render(
     return charts, rendered
 
 
-def _warm() -> None:
+def _warm_documents() -> None:
     """Worker start-up, while the main process reads the data."""
     import docxtpl  # noqa: F401
 
 
-def _workers() -> int:
-    return max(2, min(os.cpu_count() or 1, 8))
+def _warm_charts() -> None:
+    _warm_documents()
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401
 
 
-def _helper() -> ProcessPoolExecutor | None:
-    """Forked worker processes, started now so that they import while the data is read."""
-    if "fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
-        return None
-    count = _workers()
+def _pool(count: int, warm: Callable[[], None]) -> ProcessPoolExecutor:
     pool = ProcessPoolExecutor(
-        count, mp_context=multiprocessing.get_context("fork"), initializer=_warm
+        count, mp_context=multiprocessing.get_context("fork"), initializer=warm
     )
     for _ in range(count):  # start them all now
         pool.submit(int)
     return pool
+
+
+def _helper() -> Workers | None:
+    """Workers forked now, so that they import while the data is read (at most 8 in all)."""
+    cores = os.cpu_count() or 1
+    if "fork" not in multiprocessing.get_all_start_methods() or cores < 2:
+        return None
+    count = max(1, min(cores, 8) - 1)
+    return Workers(_pool(1, _warm_charts), _pool(count, _warm_documents), count)
