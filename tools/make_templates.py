@@ -180,8 +180,11 @@ def part_three(doc) -> None:
 
 def build_disclosure() -> None:
     doc = new_document()
+    for _ in range(6):
+        para(doc, "", "Flush")
     lines(doc, [DEPT, f"{Y}年度部门决算"])
-    contents = para(doc, "目录", "Flush", center=True)
+    page_break(doc)
+    contents = para(doc, "目  录", "Flush", center=True)
     page_break(doc)
     part_one(doc)
     part_two_totals(doc)
