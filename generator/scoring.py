@@ -9,6 +9,7 @@ from typing import Any
 
 from generator.derive_projects import Indicator, Project
 from generator.figures import ZERO, Execution, total
+from generator.fmt import score as fmt_score
 
 TOLERANCE = Decimal("0.3")  # 偏离度 within 30% (30% itself excluded)
 BALANCE_LIMIT = Decimal("0.1")  # 结余率 of 10%
@@ -179,8 +180,6 @@ class ScoreLine:
 
 
 def score_lines(table: ScoreTable) -> list[ScoreLine]:
-    from generator.fmt import score as fmt_score
-
     out: list[ScoreLine] = []
     previous: tuple[str, ...] = ()
     for row in table.rows:
@@ -205,7 +204,5 @@ def _label(table: ScoreTable, path: tuple[str, str, str], depth: int) -> str:
     ]
     if depth == 2 and len(members) < 2:
         return name
-    from generator.fmt import score as fmt_score
-
     points = total([r.points for r in members])
     return f"{name}（{fmt_score(points)}分）"
