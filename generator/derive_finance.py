@@ -9,6 +9,7 @@ from typing import Any
 
 from generator import refdata
 from generator.figures import Change, Execution, Share, freeze, shares, total
+from generator.fmt import ratio
 from generator.schema import VEHICLE_TYPES
 
 
@@ -120,6 +121,11 @@ class Finance:
     operating_costs_reason: str
     procurement: Decimal
     large_equipment: int
+
+    @property
+    def general_share(self) -> Decimal | None:
+        """一般公共预算财政拨款支出 as a share of 本年支出合计."""
+        return ratio(self.general_change.current, self.expenditure_total)
 
     @property
     def basic_total(self) -> Decimal:

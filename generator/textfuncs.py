@@ -32,10 +32,6 @@ def with_pct(shares: list[Share] | tuple[Share, ...], places: int = 1) -> list[t
     return list(zip(items, fmt.pct_parts([s.share for s in items], places), strict=True))
 
 
-def share(part: Decimal, whole: Decimal) -> Decimal | None:
-    return fmt.ratio(part, whole)
-
-
 def against_budget(execution: Execution) -> str:
     """How 决算 stands against 预算: 与预算数持平 / 小于预算数 / 大于预算数."""
     if execution.actual == execution.budget:
@@ -158,7 +154,6 @@ FILTERS = {
 }
 FUNCTIONS = {
     "cn": fmt.cn_number,
-    "share": share,
     "against_budget": against_budget,
     "budget_sentence": budget_sentence,
     "duties": duties,

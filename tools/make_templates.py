@@ -77,7 +77,7 @@ def part_two_general(doc) -> None:
     para(doc, "五、一般公共预算财政拨款支出决算情况说明", "Heading 2")
     para(doc, "（一）一般公共预算财政拨款支出决算总体情况", "Heading 3")
     para(doc, f"{Y}年度一般公共预算财政拨款支出{{{{ f.general_change.current|wan }}}}万元，占本年"
-              "支出合计的{{ share(f.general_change.current, f.expenditure_total)|pct(1) }}。"
+              "支出合计的{{ f.general_share|pct(1) }}。"
               f"与{P}年度相比，一般公共预算财政拨款支出{{{{ f.general_change|yoy(0) }}}}。"
               "主要变动原因是{{ f.change_reason }}。")
     chart(doc, "general", "（图5：一般公共预算财政拨款支出决算变动情况）")
