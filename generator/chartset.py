@@ -37,7 +37,6 @@ def chart_specs(report: Report) -> list[ChartSpec]:
     tp = f.three_public
     totals = [f.total_change, f.total_change]
     fiscal = [f.fiscal_change, f.fiscal_change]
-    spend = [f.basic, f.project] + ([f.other] if f.other.amount else [])
     return [
         ChartSpec(
             "totals",
@@ -49,7 +48,10 @@ def chart_specs(report: Report) -> list[ChartSpec]:
             "income", 2, "收入决算结构图", lambda: _pie("收入决算结构", f.income, "本年无收入")
         ),
         ChartSpec(
-            "expenditure", 3, "支出决算结构图", lambda: _pie("支出决算结构", spend, "本年无支出")
+            "expenditure",
+            3,
+            "支出决算结构图",
+            lambda: _pie("支出决算结构", f.spending, "本年无支出"),
         ),
         ChartSpec(
             "fiscal",
@@ -86,7 +88,7 @@ def chart_specs(report: Report) -> list[ChartSpec]:
             "“三公”经费财政拨款支出结构",
             lambda: _pie(
                 "“三公”经费财政拨款支出结构",
-                [tp.abroad.share, tp.vehicle.share, tp.reception.share],
+                tp.shares,
                 "本年无“三公”经费支出",
             ),
         ),

@@ -89,6 +89,11 @@ class ThreePublic:
         return Change(total([p.actual for p in parts]), total([p.previous for p in parts]))
 
     @property
+    def shares(self) -> tuple[Share, ...]:
+        """The three parts of 三公 as the text and chart 图7 list them."""
+        return (self.abroad.share, self.vehicle.share, self.reception.share)
+
+    @property
     def vehicles_bought_count(self) -> int:
         return sum(c for _, c, _ in self.vehicles_bought)
 
@@ -121,6 +126,11 @@ class Finance:
     operating_costs_reason: str
     procurement: Decimal
     large_equipment: int
+
+    @property
+    def spending(self) -> tuple[Share, ...]:
+        """本年支出 by kind: 基本支出, 项目支出, and 其他支出 where there is any."""
+        return (self.basic, self.project) + ((self.other,) if self.other.amount else ())
 
     @property
     def general_share(self) -> Decimal | None:
@@ -204,8 +214,19 @@ def _economic(part: dict[str, Any]) -> EconomicPart:
 
 
 def _three_public(tp: dict[str, Any]) -> ThreePublic:
-    b, a, p = tp["budget"], tp["actual"], tp["previous"]
-    whole = total([a["abroad"], a["vehicle_purchase"], a["vehicle_running"], a["reception"]])
+    b, p = tp["budget"], tp["previous"]
+    rec = tp["reception"]
+    bought = tuple(
+        (kind, v.get("count", 0), v.get("amount", Decimal(0)))
+        for kind in VEHICLE_TYPES
+        if (v := tp["vehicles_bought"].get(kind, {})) is not None
+    )
+    a = {  # 购置费 and 接待费 are the sums of their breakdowns, not typed twice
+        **tp["actual"],
+        "vehicle_purchase": total([amount for _, _, amount in bought]),
+        "reception": rec["domestic"]["amount"] + rec["foreign"]["amount"],
+    }
+    whole = total(list(a.values()))
 
     def item(label: str, *keys: str) -> ThreePublicItem:
         amount = total([a[k] for k in keys])
@@ -216,7 +237,6 @@ def _three_public(tp: dict[str, Any]) -> ThreePublic:
             Share(label, amount, whole),
         )
 
-    rec = tp["reception"]
     return ThreePublic(
         abroad=item("因公出国（境）费", "abroad"),
         vehicle=item("公务用车购置及运行维护费", "vehicle_purchase", "vehicle_running"),
@@ -225,11 +245,7 @@ def _three_public(tp: dict[str, Any]) -> ThreePublic:
         reception=item("公务接待费", "reception"),
         budget_reason=tp["budget_reason"],
         change_reason=tp["change_reason"],
-        vehicles_bought=tuple(
-            (kind, v.get("count", 0), v.get("amount", Decimal(0)))
-            for kind in VEHICLE_TYPES
-            if (v := tp["vehicles_bought"].get(kind, {})) is not None
-        ),
+        vehicles_bought=bought,
         vehicles_held=tuple(tp["vehicles_held"].items()),
         domestic=freeze(rec["domestic"]),
         foreign=freeze(rec["foreign"]),

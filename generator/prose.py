@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
+from generator.refs import finance_names, funds_names
+
 AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|元)")
 
 
@@ -38,22 +40,17 @@ def figure_pool(data: Any, report: Any) -> dict[str, set[Decimal]]:
 
 
 def _derived(report: Any) -> Iterable[Decimal]:
+    """The figures texts may quote by name, and the changes and 类 totals the text prints."""
     f = report.finance
-    yield f.expenditure_total
-    yield f.total_change.size
-    yield f.general_change.size
-    yield f.operating_costs.size
-    yield f.three_public.reception.change.size
+    named = [finance_names(f), funds_names(report.evaluation.funds)]
+    named += [funds_names(p.funds) for p in report.projects]
+    for names in named:
+        yield from (v for v in names.values() if isinstance(v, Decimal))
+    changes = [f.total_change, f.general_change, f.operating_costs, f.three_public.reception.change]
+    changes += [report.evaluation.spending_change]
+    yield from (c.size for c in changes)
     yield f.functional.budget
-    for c in f.functional_classes:
-        yield c.amount
-    for p in report.projects:
-        yield p.funds.budget
-        yield p.funds.execution.balance
-    ev = report.evaluation
-    yield ev.funds.budget
-    yield ev.spending_change.current
-    yield ev.spending_change.size
+    yield from (c.amount for c in f.functional_classes)
 
 
 def nearest(value: Decimal, pool: set[Decimal]) -> Decimal | None:

@@ -98,15 +98,6 @@ def assets_sentence(fin: Any) -> str:
     return f"本单位共有公务用车{cars}辆，单价100万元（含）以上设备{big}台（套）。"
 
 
-def spending(fin: Any) -> list[Share]:
-    parts = [fin.basic, fin.project] + ([fin.other] if fin.other.amount else [])
-    return parts
-
-
-def three_shares(tp: Any) -> list[Share]:
-    return [tp.abroad.share, tp.vehicle.share, tp.reception.share]
-
-
 def adjust_word(funds: Any) -> str:
     return "调减" if funds.adjustment < 0 else "追加"
 
@@ -160,8 +151,6 @@ FUNCTIONS = {
     "units_sentence": units_sentence,
     "staff_sentence": staff_sentence,
     "assets_sentence": assets_sentence,
-    "spending": spending,
-    "three_shares": three_shares,
     "adjust_word": adjust_word,
     "funds_source": funds_source,
     "balance_words": balance_words,

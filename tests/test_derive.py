@@ -63,7 +63,7 @@ def test_basic_and_project_shares(derived: Report) -> None:
     f = derived.finance
     assert fmt.wan(f.basic.amount) == "686.2"
     assert fmt.wan(f.project.amount) == "226.06"
-    assert _pcts(textfuncs.spending(f)) == [("基本支出", "75.2%"), ("项目支出", "24.8%")]
+    assert _pcts(f.spending) == [("基本支出", "75.2%"), ("项目支出", "24.8%")]
 
 
 def test_functional_class_shares_add_up_to_100(derived: Report) -> None:
@@ -134,7 +134,7 @@ def test_counts(derived: Report) -> None:
 def _printed(report: Report) -> list[str]:
     """Phrases as the reference prints them, built from the derived figures."""
     f = report.finance
-    spend = dict(_pcts(textfuncs.spending(f)))
+    spend = dict(_pcts(f.spending))
     classes = _pcts([c.share for c in f.functional_classes])
     project = _project(report, "干部暖心关爱帮扶基金经费")
     scores = {letter.project.name: letter.scores.total for letter in report.letters}

@@ -158,7 +158,7 @@ def test_basic_expenditure(baseline: tuple[Dataset, Report], data: Path) -> None
     f = report.finance
     assert fmt.wan(f.expenditure_total) == "926.26"
     assert textfuncs.yoy(f.total_change, 0) == "增加172.44万元，增长23%"
-    assert _pcts(textfuncs.spending(f)) == ["75.6%", "24.4%"]
+    assert _pcts(f.spending) == ["75.6%", "24.4%"]
     # 78.4 + 4.8 + 8.3 + 1.4 + 3.8 + 3.4 = 100.1: the largest share gives the 0.1 back.
     assert _pcts([c.share for c in f.functional_classes]) == [
         "78.3%", "4.8%", "8.3%", "1.4%", "3.8%", "3.4%",
@@ -274,7 +274,7 @@ def test_finance_figures_follow_any_amounts(
     assert f.total_change.diff == total - previous
     expected_rate = None if previous == 0 else abs(total - previous) / previous
     assert f.total_change.rate == expected_rate
-    printed = _pcts(textfuncs.spending(f))
+    printed = _pcts(f.spending)
     if total:
         assert sum(D(p.rstrip("%")) for p in printed) == 100
     else:

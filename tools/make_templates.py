@@ -63,7 +63,7 @@ def part_two_totals(doc) -> None:
     chart(doc, "income", "（图2：收入决算结构图）")
     para(doc, "三、支出决算情况说明", "Heading 2")
     para(doc, f"{Y}年本年支出合计{{{{ f.expenditure_total|wan }}}}万元，其中："
-              "{% for s, p in spending(f)|with_pct(1) %}{{ s.label }}{{ s.amount|wan }}万元，"
+              "{% for s, p in f.spending|with_pct(1) %}{{ s.label }}{{ s.amount|wan }}万元，"
               "占{{ p }}{{ '；' if not loop.last else '。' }}{% endfor %}")
     chart(doc, "expenditure", "（图3：支出决算结构图）")
     para(doc, "四、财政拨款收入支出决算总体情况说明", "Heading 2")
@@ -116,7 +116,7 @@ def part_two_three_public(doc) -> None:
               f"的主要原因是{{{{ {t}.budget_reason }}}}。决算数较上年{{{{ {t}.change.verb }}}}的"
               f"主要原因是{{{{ {t}.change_reason }}}}。")
     para(doc, "（二）“三公”经费财政拨款支出决算具体情况说明", "Heading 3")
-    para(doc, f"{Y}年度“三公”经费财政拨款支出决算中，{{% for s, p in three_shares({t})"
+    para(doc, f"{Y}年度“三公”经费财政拨款支出决算中，{{% for s, p in {t}.shares"
               "|with_pct(1) %}{{ s.label }}支出决算{{ s.amount|wan }}万元，占{{ p }}"
               "{{ '；' if not loop.last else '。' }}{% endfor %}具体情况如下：")
     chart(doc, "three_public", "（图7：“三公”经费财政拨款支出结构）")

@@ -49,15 +49,13 @@ def format_amount(value: Decimal) -> str:
 
 
 def format_share(value: Decimal, total: Decimal) -> str:
-    """Percentage of total with one decimal, computed in Decimal: 686.2 / 912.26 -> 75.2%."""
-    return format_shares([value], total)[0]
+    """One part's percentage of total, one decimal, in Decimal: 686.2 / 912.26 -> 75.2%."""
+    return fmt.pct(fmt.ratio(_to_decimal(value), _to_decimal(total)), 1, none="0%")
 
 
 def format_shares(values: Sequence[Decimal], total: Decimal) -> list[str]:
-    """Shares as the text prints them: one decimal, adding up to 100% (fmt.pct_parts)."""
+    """All parts of a whole as the text prints them: adding up to 100% (fmt.pct_parts)."""
     ratios = [fmt.ratio(_to_decimal(v), _to_decimal(total)) for v in values]
-    if len(values) == 1:
-        return [fmt.pct(ratios[0], 1, none="0%")]
     return [p if p != "0" else "0%" for p in fmt.pct_parts(ratios, 1)]
 
 
