@@ -20,5 +20,28 @@ if [ -n "$missing" ]; then
     echo "请先安装：$missing（字体与 LibreOffice 用于图表和 PDF）" >&2
   fi
 fi
+# Fontconfig aliases: the 公文 faces the documents name (仿宋/楷体/宋体/小标宋 → Noto Serif CJK SC,
+# 黑体 → Noto Sans CJK SC), so LibreOffice renders PDFs with Chinese faces, not a Japanese sans.
+if [ -z "$(fc-list "Noto Serif CJK SC" family 2>/dev/null || true)" ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends fonts-noto-cjk-extra >/dev/null || true
+  fi
+fi
+if [ "$(id -u)" -eq 0 ]; then FCDIR=/etc/fonts/conf.d; else FCDIR="$HOME/.config/fontconfig/conf.d"; fi
+mkdir -p "$FCDIR"
+{
+  echo '<?xml version="1.0"?>'
+  echo '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">'
+  echo '<fontconfig>'
+  for face in 仿宋 仿宋_GB2312 FangSong FangSong_GB2312 楷体 楷体_GB2312 KaiTi KaiTi_GB2312 宋体 SimSun 方正小标宋简体 方正小标宋_GBK; do
+    echo "  <alias binding=\"strong\"><family>$face</family><prefer><family>Noto Serif CJK SC</family></prefer></alias>"
+  done
+  for face in 黑体 SimHei 方正黑体简体; do
+    echo "  <alias binding=\"strong\"><family>$face</family><prefer><family>Noto Sans CJK SC</family></prefer></alias>"
+  done
+  echo '</fontconfig>'
+} > "$FCDIR/64-generator-gongwen.conf"
+fc-cache -f >/dev/null 2>&1 || true
 python3 -m pip install -q --disable-pip-version-check -e '.[test]'
 echo "安装完成。"

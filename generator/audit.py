@@ -14,13 +14,14 @@ from generator.findings import Finding, error, warning
 from generator.fmt import score, wan
 from generator.prose import amounts_in, figure_pool, nearest
 from generator.refs import finance_names, funds_names, unknown
+from generator.audit_finance import audit_finance
 
 CENT_HALF = Decimal("0.005")
 
 
 def audit_report(data: Dataset, report: Report) -> list[Finding]:
     findings: list[Finding] = []
-    for check in (_finance, _three_public, _evaluation, _projects, _scores, _prose, _copies):
+    for check in (audit_finance, _evaluation, _projects, _scores, _prose, _copies):
         findings.extend(check(data, report))
     return findings
 
@@ -44,114 +45,17 @@ def _identity(
         )
 
 
-def _finance(data: Dataset, report: Report) -> Iterator[Finding]:
-    doc = data.doc("finance.yaml")
-    f = report.finance
-    yield from _identity(
-        doc,
-        ("expenditure", "basic"),
-        f.basic.amount,
-        f.personnel.total + f.public.total,
-        2,
-        "基本支出",
-        "人员经费与公用经费之和",
-    )
-    for key, part, label in (
-        ("personnel", f.personnel, "人员经费"),
-        ("public", f.public, "公用经费"),
-    ):
-        yield from _identity(
-            doc,
-            ("basic", key, "total"),
-            part.total,
-            part.items_sum,
-            len(part.items),
-            label,
-            "其各经济分类科目之和",
-        )
-    if f.income_total != f.expenditure_total:
-        yield error(
-            doc.name,
-            doc.line("income"),
-            "income",
-            f"收入合计 {wan(f.income_total)} 万元与支出合计 {wan(f.expenditure_total)} "
-            "万元不相等（收、支总计应相等）",
-            "identity",
-        )
-    general_income = total([s.amount for s in f.income if "一般公共预算" in s.label])
-    if general_income and f.functional.actual != general_income:
-        yield error(
-            doc.name,
-            doc.line("functional"),
-            "functional",
-            f"功能分类支出合计 {wan(f.functional.actual)} 万元与一般公共预算财政拨款收入 "
-            f"{wan(general_income)} 万元不相等",
-            "identity",
-        )
-    codes = {c.code for c in f.functional_classes}
-    for i, row in enumerate(data["finance.yaml"]["functional_classes"]):
-        path = ("functional_classes", i, "actual")
-        match = next((c for c in f.functional_classes if c.code == row["code"]), None)
-        if row["code"] not in codes or match is None:
-            yield error(
-                doc.name,
-                doc.line(*path[:2]),
-                f"functional_classes[{i + 1}]",
-                f"类 {row['code']} 下没有任何功能分类项",
-                "identity",
-            )
-            continue
-        parts = sum(1 for it in f.functional_items if it.code[:3] == row["code"])
-        yield from _identity(
-            doc, path, match.amount, match.items_sum, parts, f"{match.name}（类）", "其各项之和"
-        )
-    for i, item in enumerate(f.functional_items):
-        if refdata.item_names(item.code) is None:
-            yield error(
-                doc.name,
-                doc.line("functional", i, "code"),
-                f"functional[{i + 1}].code",
-                f"未知的功能分类科目编码 {item.code}；请在 generator/reference/"
-                "classification.yaml 中补充其类、款、项名称和解释",
-                "reference",
-            )
-    if f.operating_costs.current != f.public.total:
-        yield warning(
-            doc.name,
-            doc.line("operating_costs", "amount"),
-            "operating_costs.amount",
-            f"机关运行经费 {wan(f.operating_costs.current)} 万元与公用经费 "
-            f"{wan(f.public.total)} 万元不同，请确认",
-            "identity",
-        )
-
-
-def _three_public(data: Dataset, report: Report) -> Iterator[Finding]:
-    doc = data.doc("finance.yaml")
-    tp = report.finance.three_public
-    items = {i.label: i.amount for i in report.finance.public.items}
-    if "公务接待费" in items and items["公务接待费"] != tp.reception.actual:
-        yield warning(
-            doc.name,
-            doc.line("three_public", "reception", "domestic", "amount"),
-            "three_public.reception.domestic.amount",
-            f"“三公”公务接待费 {wan(tp.reception.actual)} 万元与公用经费中的公务接待费 "
-            f"{wan(items['公务接待费'])} 万元不同",
-            "identity",
-        )
-
-
 def _evaluation(data: Dataset, report: Report) -> Iterator[Finding]:
     doc = data.doc("self_evaluation.yaml")
     ev = report.evaluation
     f = report.finance
-    if ev.funds.budget != f.functional.budget:
+    if ev.funds.budget != f.general_execution.budget:
         yield warning(
             doc.name,
             doc.line("budget", "adjustment"),
             "budget",
             f"自评全年预算 {wan(ev.funds.budget)} 万元（年初预算+调整）与决算全年预算数 "
-            f"{wan(f.functional.budget)} 万元不同",
+            f"{wan(f.general_execution.budget)} 万元不同",
             "identity",
         )
     if ev.funds.executed != f.expenditure_total:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -14,13 +13,21 @@ from generator.audit import audit_report
 from generator.chartset import chart_specs
 from generator.dataset import read_dataset
 from generator.derive import Report, derive_report
-from generator.errors import BuildError, DataError
+from generator.errors import BuildError, DataError, UsageError
 from generator.findings import Finding
-from generator.outputs import Staging, safe_name
+from generator.fonts_probe import require_cjk_font
+from generator.names import NameBook, safe_name
+from generator.outlock import OutputLock
+from generator.outputs import ProjectKey, Staging, check_output, recover
 from generator.render import Image, render_docx
+from generator.templatedirs import TEMPLATES, template_dirs, template_path
+from generator.workers import make_pool, warm_charts, warm_documents
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+__all__ = ["TEMPLATES", "BuildResult", "Job", "build", "plan_documents", "prepare"]
+
 Progress = Callable[[str], None]
+Templates = tuple[Path, ...]
+MAX_PATH = 259  # Windows (and Word) refuse longer paths
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,7 @@ class Job:
     title: str
     project: str | None = None
     extra: tuple[tuple[str, Any], ...] = ()
+    source: str | None = None  # the project's data file
 
 
 @dataclass(frozen=True)
@@ -55,53 +63,36 @@ def prepare(data_dir: Path, strict: bool = False) -> tuple[Report, list[Finding]
 
 
 def plan_documents(report: Report, project: str | None = None) -> list[Job]:
-    """Every document of the year (or of one project), with readable, safe file names."""
+    """Every document of the year (or of one project), with readable, safe, unique names."""
     year = report.year
-    dept = safe_name(report.department.name)
+    book = NameBook()
     jobs = []
     if project is None:
-        jobs.append(
-            Job(
-                "disclosure.docx",
-                f"{dept}{year}年度部门决算公开.docx",
-                "disclosure",
-                f"{year}年度部门决算公开",
-            )
-        )
-        jobs.append(
-            Job(
-                "department_letter.docx",
-                f"自评报告/{year}年部门整体支出绩效自评报告.docx",
-                "letter",
-                "部门整体支出绩效自评报告",
-            )
-        )
+        name = book.claim("", "", report.department.name, f"{year}年度部门决算公开.docx")
+        jobs.append(Job("disclosure.docx", name, "disclosure", f"{year}年度部门决算公开"))
+        letter = book.claim("自评报告", "", f"{year}年部门整体支出绩效自评报告", ".docx")
+        jobs.append(Job("department_letter.docx", letter, "letter", "部门整体支出绩效自评报告"))
     for p in report.projects:
-        if project is not None and p.name != project:
-            continue
-        stem = f"{p.index:02d}-{safe_name(p.name)}"
-        jobs.append(
-            Job(
-                "project_table.docx",
-                f"项目自评表/{stem}-项目支出绩效自评表.docx",
-                "table",
-                f"{p.name} 自评表",
-                p.name,
-                (("p", p),),
-            )
-        )
-        for letter in report.letters:
-            if letter.project is p:
-                jobs.append(
-                    Job(
-                        "project_letter.docx",
-                        f"自评报告/{stem}-自评报告.docx",
-                        "letter",
-                        f"关于{letter.subject}自评报告的函",
-                        p.name,
-                        (("l", letter),),
-                    )
+        if project is None or p.name == project:
+            jobs += _project_jobs(report, p, book)
+    return jobs
+
+
+def _project_jobs(report: Report, p: Any, book: NameBook) -> list[Job]:
+    prefix = f"{p.index:02d}-"
+    table = book.claim("项目自评表", prefix, p.name, "-项目支出绩效自评表.docx")
+    jobs = [
+        Job("project_table.docx", table, "table", f"{p.name} 自评表", p.name, (("p", p),), p.source)
+    ]
+    for letter in report.letters:
+        if letter.project is p:
+            path = book.claim("自评报告", prefix, p.name, "-自评报告.docx")
+            title = f"关于{letter.subject}自评报告的函"
+            jobs.append(
+                Job(
+                    "project_letter.docx", path, "letter", title, p.name, (("l", letter),), p.source
                 )
+            )
     return jobs
 
 
@@ -114,13 +105,20 @@ def base_context(report: Report) -> dict[str, Any]:
     }
 
 
-def draw_charts(report: Report) -> dict[str, tuple[int, str, bytes]]:
+Charts = dict[str, tuple[int, str, bytes]]
+
+
+def draw_charts(report: Report) -> Charts:
+    """Every chart as PNG bytes; first, the CJK font (a clear error instead of boxes)."""
+    require_cjk_font()
     return {s.name: (s.number, s.caption, s.draw()) for s in chart_specs(report)}
 
 
-def _render_job(job: Job, report: Report, images: dict[str, Image]) -> bytes:
+def _render_job(
+    job: Job, report: Report, images: dict[str, Image], templates: Templates | None = None
+) -> bytes:
     context = {**base_context(report), **dict(job.extra)}
-    return render_docx(TEMPLATES / job.template, context, images)
+    return render_docx(template_path(job.template, templates), context, images)
 
 
 def build(
@@ -129,49 +127,115 @@ def build(
     project: str | None = None,
     progress: Progress | None = None,
     strict: bool = False,
+    templates: Path | None = None,
 ) -> BuildResult:
     say = progress or (lambda _msg: None)
-    helper = _helper() if project is None else None  # forked now, importing while we prepare
+    out = Path(os.path.abspath(out))
+    out = out.parent.resolve() / out.name if out.parent.exists() else out
+    dirs = template_dirs(templates, data_dir)
+    check_output(out, data_dir, dirs)  # before any work: refuse early, touch nothing
+    helper = _helper() if project is None else None  # started now, importing while we prepare
     try:
         say("读取并检查数据……")
         report, findings = prepare(data_dir, strict)
-        if project is not None and all(p.name != project for p in report.projects):
-            names = "、".join(p.name for p in report.projects)
-            raise BuildError(f"没有名为“{project}”的项目。现有项目：{names}")
+        _require_project(report, project)
         jobs = plan_documents(report, project)
         say(f"绘制图表并生成文档（共 {len(jobs)} 份）……")
-        charts, rendered = _draw_and_render(report, jobs, helper)
+        charts, rendered = _draw_and_render(report, jobs, helper, dirs)
     finally:
         if helper is not None:
             helper.shutdown(cancel_futures=True)
-    staging = Staging(out, keep_existing=project is not None)
+    files = _write(out, data_dir, dirs, report, project, jobs, charts, rendered)
+    return BuildResult(out, files, findings)
+
+
+def _require_project(report: Report, project: str | None) -> None:
+    if project is not None and all(p.name != project for p in report.projects):
+        names = "、".join(p.name for p in report.projects)
+        raise BuildError(f"没有名为“{project}”的项目。现有项目：{names}")
+
+
+def _project_key(report: Report, project: str | None, data_dir: Path) -> ProjectKey | None:
+    if project is None:
+        return None
+    source = next(p.source for p in report.projects if p.name == project)
+    return ProjectKey(project, _source_key(source, data_dir))
+
+
+def _source_key(source: str | None, data_dir: Path) -> str | None:
+    """A project's data file relative to the data folder (projects/NN-名称.yaml)."""
+    if source is None:
+        return None
     try:
-        for number, caption, png in charts.values():
-            staging.write(
-                f"图表/图{number}-{safe_name(caption)}.png", png, "chart", None,
-                f"图{number}：{caption}",
-            )
-        for job, data in zip(jobs, rendered, strict=True):
-            staging.write(job.path, data, job.kind, job.project, job.title)
-        staging.commit({"year": report.year, "department": report.department.name})
-    except BaseException:
-        staging.discard()
-        raise
-    return BuildResult(out, len(staging.files) + 1, findings)
+        return Path(source).resolve().relative_to(data_dir.resolve()).as_posix()
+    except ValueError:
+        return Path(source).name
 
 
-Charts = dict[str, tuple[int, str, bytes]]
+def _write(
+    out: Path,
+    data_dir: Path,
+    dirs: Templates,
+    report: Report,
+    project: str | None,
+    jobs: list[Job],
+    charts: Charts,
+    rendered: list[bytes],
+) -> int:
+    """Swap the new output in, holding the lock: crash leftovers first, then the checks again
+    (the folder may have changed while we rendered)."""
+    paths = [j.path for j in jobs] + [_chart_path(n, c) for n, c, _ in charts.values()]
+    _check_path_length(out, paths)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with OutputLock(out):
+        recover(out)
+        check_output(out, data_dir, dirs)
+        staging = Staging(
+            out, keep_existing=project is not None, project=_project_key(report, project, data_dir)
+        )
+        try:
+            for number, caption, png in charts.values():
+                title = f"图{number}：{caption}"
+                staging.write(_chart_path(number, caption), png, "chart", None, title)
+            for job, data in zip(jobs, rendered, strict=True):
+                source = _source_key(job.source, data_dir)
+                staging.write(job.path, data, job.kind, job.project, job.title, source)
+            staging.commit({"year": report.year, "department": report.department.name})
+        except BaseException:
+            staging.discard()
+            raise
+    return len(staging.files) + 1
 
 
-def _charts_and_documents(report: Report, jobs: list[Job]) -> tuple[Charts, list[bytes]]:
+def _chart_path(number: int, caption: str) -> str:
+    return f"图表/图{number}-{safe_name(caption)}.png"
+
+
+def _check_path_length(out: Path, paths: list[str]) -> None:
+    """Windows and Word cannot open paths over 259 characters: refuse before writing."""
+    if os.name != "nt" or not paths:
+        return
+    longest = max(paths, key=lambda p: len(str(out / p)))
+    if len(str(out / longest)) > MAX_PATH:
+        raise UsageError(
+            f"输出文件夹 {out} 的路径太长：其中的 {longest} 将超过 Windows 的 {MAX_PATH} 个字符"
+            "限制。请选一个较短的输出文件夹（-o），如 D:\\决算输出。"
+        )
+
+
+def _charts_and_documents(
+    report: Report, jobs: list[Job], templates: Templates | None = None
+) -> tuple[Charts, list[bytes]]:
     """Draw the charts, then render the documents that hold them."""
     charts = draw_charts(report)
     images = {name: Image(png) for name, (_, _, png) in charts.items()}
-    return charts, [_render_job(job, report, images) for job in jobs]
+    return charts, [_render_job(job, report, images, templates) for job in jobs]
 
 
-def _render_many(report: Report, jobs: list[Job]) -> list[bytes]:
-    return [_render_job(job, report, {}) for job in jobs]
+def _render_many(
+    report: Report, jobs: list[Job], templates: Templates | None = None
+) -> list[bytes]:
+    return [_render_job(job, report, {}, templates) for job in jobs]
 
 
 def _chunks(jobs: list[Job], parts: int) -> list[list[Job]]:
@@ -181,8 +245,8 @@ def _chunks(jobs: list[Job], parts: int) -> list[list[Job]]:
 
 @dataclass
 class Workers:
-    """Forked worker processes: one for the charts and the documents holding them (it
-    imports matplotlib too), the others for the letters and tables."""
+    """Worker processes: one for the charts and the documents holding them (it imports
+    matplotlib too), the others for the letters and tables."""
 
     charts: ProcessPoolExecutor
     documents: ProcessPoolExecutor
@@ -194,7 +258,7 @@ class Workers:
 
 
 def _draw_and_render(
-    report: Report, jobs: list[Job], workers: Workers | None
+    report: Report, jobs: list[Job], workers: Workers | None, templates: Templates | None = None
 ) -> tuple[Charts, list[bytes]]:
     """One worker draws the charts and renders the disclosure (the longest chain) while the
     others render the letters and tables in chunks; without workers, all here."""
@@ -202,12 +266,14 @@ def _draw_and_render(
     chart_jobs = [j for j, c in zip(jobs, with_charts, strict=True) if c]
     plain_jobs = [j for j, c in zip(jobs, with_charts, strict=True) if not c]
     if workers is None:
-        charts, charted = _charts_and_documents(report, chart_jobs) if chart_jobs else ({}, [])
-        plain = _render_many(report, plain_jobs)
+        charts, charted = (
+            _charts_and_documents(report, chart_jobs, templates) if chart_jobs else ({}, [])
+        )
+        plain = _render_many(report, plain_jobs, templates)
     else:
-        charted_future = workers.charts.submit(_charts_and_documents, report, chart_jobs)
+        charted_future = workers.charts.submit(_charts_and_documents, report, chart_jobs, templates)
         chunks = _chunks(plain_jobs, workers.count * 2)
-        futures = [workers.documents.submit(_render_many, report, c) for c in chunks]
+        futures = [workers.documents.submit(_render_many, report, c, templates) for c in chunks]
         plain = [data for f in futures for data in f.result()]
         charts, charted = charted_future.result()
     plain_iter, charted_iter = iter(plain), iter(charted)
@@ -215,32 +281,10 @@ def _draw_and_render(
     return charts, rendered
 
 
-def _warm_documents() -> None:
-    """Worker start-up, while the main process reads the data."""
-    import docxtpl  # noqa: F401
-
-
-def _warm_charts() -> None:
-    _warm_documents()
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot  # noqa: F401
-
-
-def _pool(count: int, warm: Callable[[], None]) -> ProcessPoolExecutor:
-    pool = ProcessPoolExecutor(
-        count, mp_context=multiprocessing.get_context("fork"), initializer=warm
-    )
-    for _ in range(count):  # start them all now
-        pool.submit(int)
-    return pool
-
-
 def _helper() -> Workers | None:
-    """Workers forked now, so that they import while the data is read (at most 8 in all)."""
+    """Workers started now, so that they import while the data is read (at most 8 in all)."""
     cores = os.cpu_count() or 1
-    if "fork" not in multiprocessing.get_all_start_methods() or cores < 2:
+    if cores < 2:
         return None
     count = max(1, min(cores, 8) - 1)
-    return Workers(_pool(1, _warm_charts), _pool(count, _warm_documents), count)
+    return Workers(make_pool(1, warm_charts), make_pool(count, warm_documents), count)

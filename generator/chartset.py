@@ -28,15 +28,25 @@ def _bars(report: Report, title: str, groups: list[str], changes: list[Change]) 
     return draw_bars(title, groups, series, unit=report.unit)
 
 
-def _pie(title: str, shares: list[Share] | tuple[Share, ...], empty: str) -> bytes:
-    return draw_pie(title, [Slice(s.label, s.amount) for s in shares], empty_text=empty)
+def _slices(report: Report, shares: list[Share] | tuple[Share, ...]) -> list[Slice]:
+    """Slices labelled with the figures the text prints (the dataset's style)."""
+    style = report.style
+    return [
+        Slice(s.label, s.amount, style.amount(s.amount), p) for s, p in style.parts(shares)
+    ]
+
+
+def _pie(report: Report, title: str, shares: list[Share] | tuple[Share, ...], empty: str) -> bytes:
+    return draw_pie(title, _slices(report, shares), empty_text=empty)
 
 
 def chart_specs(report: Report) -> list[ChartSpec]:
     f = report.finance
     tp = f.three_public
-    totals = [f.total_change, f.total_change]
+    totals = [f.income_change, f.expenditure_change]
     fiscal = [f.fiscal_change, f.fiscal_change]
+    income = [x for x in f.income if x.amount]
+    spending = [x for x in f.expenditure if x.amount]
     return [
         ChartSpec(
             "totals",
@@ -45,13 +55,13 @@ def chart_specs(report: Report) -> list[ChartSpec]:
             lambda: _bars(report, "收、支决算总计变动情况", ["收入总计", "支出总计"], totals),
         ),
         ChartSpec(
-            "income", 2, "收入决算结构图", lambda: _pie("收入决算结构", f.income, "本年无收入")
+            "income", 2, "收入决算结构图", lambda: _pie(report, "收入决算结构", income, "本年无收入")
         ),
         ChartSpec(
             "expenditure",
             3,
             "支出决算结构图",
-            lambda: _pie("支出决算结构", f.spending, "本年无支出"),
+            lambda: _pie(report, "支出决算结构", spending, "本年无支出"),
         ),
         ChartSpec(
             "fiscal",
@@ -77,8 +87,9 @@ def chart_specs(report: Report) -> list[ChartSpec]:
             6,
             "一般公共预算财政拨款支出决算结构",
             lambda: _pie(
+                report,
                 "一般公共预算财政拨款支出决算结构",
-                [c.share for c in f.functional_classes],
+                f.general_classes,
                 "本年无支出",
             ),
         ),
@@ -87,6 +98,7 @@ def chart_specs(report: Report) -> list[ChartSpec]:
             7,
             "“三公”经费财政拨款支出结构",
             lambda: _pie(
+                report,
                 "“三公”经费财政拨款支出结构",
                 tp.shares,
                 "本年无“三公”经费支出",

@@ -38,6 +38,17 @@ class _Parser(argparse.ArgumentParser):
 DATA_HELP = "年度数据文件夹，如 data/2023"
 
 
+def _port(text: str) -> int:
+    """A TCP port, 1–65535 (argparse reports the message as a usage error, exit 2)."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"端口应为 1–65535 之间的整数，实际为 {text}")
+    return port
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m generator", description="部门决算公开与绩效自评文档生成器")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -49,10 +60,15 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("-o", "--out", type=Path, help="输出文件夹（默认 output/<年度>）")
     b.add_argument("--project", help="只生成该项目的自评表和自评报告")
     b.add_argument("--strict", action="store_true", help="有警告时不生成")
+    b.add_argument(
+        "--templates", type=Path, help="自己修改过的模板所在文件夹（其中没有的模板用默认模板）"
+    )
     v = sub.add_parser("preview", help="起草时的实时预览（浏览器）")
     v.add_argument("data_dir", type=Path, help=DATA_HELP)
-    v.add_argument("--port", type=int, default=8023, help="端口（默认 8023，仅监听 127.0.0.1）")
+    v.add_argument("--port", type=_port, default=8023, help="端口（默认 8023，仅监听 127.0.0.1）")
     v.add_argument("--pdf", action="store_true", help="同时通过 LibreOffice 生成 PDF")
+    d = sub.add_parser("doctor", help="检查本机环境：Python、字体、LibreOffice 等")
+    d.add_argument("-o", "--out", type=Path, help="输出文件夹（用于查看剩余磁盘空间）")
     return p
 
 
@@ -91,7 +107,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         if tty:
             print(f"… {message}", file=sys.stderr)
 
-    result = build(args.data_dir, out, args.project, progress, strict=args.strict)
+    result = build(
+        args.data_dir, out, args.project, progress, strict=args.strict, templates=args.templates
+    )
     warnings = [f for f in result.findings if not f.is_error]
     for f in warnings:
         print(f.format())
@@ -109,9 +127,20 @@ def cmd_preview(args: argparse.Namespace) -> int:
     return serve(args.data_dir, args.port, args.pdf)
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from generator.doctor import run_doctor
+
+    return run_doctor(args.out)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = {"check": cmd_check, "build": cmd_build, "preview": cmd_preview}[args.command]
+    handler = {
+        "check": cmd_check,
+        "build": cmd_build,
+        "preview": cmd_preview,
+        "doctor": cmd_doctor,
+    }[args.command]
     try:
         return handler(args)
     except DataError as exc:

@@ -22,6 +22,7 @@ from generator.derive_projects import (
 from generator.figures import Change, freeze
 from generator.refs import fill_all, finance_names, funds_names
 from generator.scoring import ScoreTable, Subject, score_table
+from generator.style import Style, read_style
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ class Report:
     highlight: tuple[str, ...]
     glossary: tuple[tuple[str, str], ...]
     score_title_suffix: str
+    style: Style
 
     @property
     def pre_assessed_count(self) -> int:
@@ -121,7 +123,7 @@ class Report:
 
 def derive_report(data: Dataset) -> Report:
     year = data["year.yaml"]
-    finance = derive_finance(data["finance.yaml"])
+    finance = derive_finance(data["finance.yaml"], year["year"])
     shared = finance_names(finance)
     projects = tuple(
         derive_project(i + 1, doc.name, doc.content, shared) for i, doc in enumerate(data.projects)
@@ -141,6 +143,7 @@ def derive_report(data: Dataset) -> Report:
         highlight=tuple(data["performance.yaml"]["highlight"]),
         glossary=_glossary(finance),
         score_title_suffix=scoring["project"]["title_suffix"] or "自评评分表",
+        style=read_style(year),
     )
 
 
@@ -204,8 +207,17 @@ def _evaluation(
 
 
 def _glossary(finance: Finance) -> tuple[tuple[str, str], ...]:
+    """名词解释: the fixed terms, then each 功能分类 项 the year uses that has a definition (the
+    data's own, else the package's; the audit warns of one missing)."""
     ref = refdata.glossary()
     entries = [(e["term"], e["definition"]) for e in ref["before"]]
-    entries += [(i.title, i.definition) for i in finance.functional_items]
+    for item in finance.general_items:
+        text = item_definition(finance, item.code)
+        if text:
+            entries.append((item.title, text))
     entries += [(e["term"], e["definition"]) for e in ref["after"]]
     return tuple(entries)
+
+
+def item_definition(finance: Finance, code: str) -> str | None:
+    return finance.definitions.get(code) or refdata.functional_definition(code, finance.year)

@@ -65,7 +65,7 @@ def cn_number(n: int) -> str:
     return head + (CN_DIGITS[ones] if ones else "")
 
 
-def pct_parts(values: list[Decimal | None], places: int = 1) -> list[str]:
+def pct_parts(values: list[Decimal | None], places: int = 1, keep_zeros: bool = False) -> list[str]:
     """Shares of one whole as percentages that add up to exactly 100%.
 
     Each share is rounded half-up; what the rounding loses or gains is given to the largest
@@ -73,11 +73,17 @@ def pct_parts(values: list[Decimal | None], places: int = 1) -> list[str]:
     """
     known = [v for v in values if v is not None]
     if not known or sum(known) == 0:
-        return [pct(v, places) for v in values]
+        return [pct(v or Decimal(0), places, keep_zeros) for v in values]
     step = Decimal(1).scaleb(-places)
     rounded = [quantize(v * HUNDRED, places) if v is not None else None for v in values]
     residue = HUNDRED - sum(r for r in rounded if r is not None)
     if abs(residue) <= step * len(known):
         biggest = max(range(len(values)), key=lambda i: values[i] or Decimal(-1))
         rounded[biggest] = rounded[biggest] + residue  # type: ignore[operator]
-    return ["0" if r is None else strip_zeros(f"{r:f}") + "%" for r in rounded]
+    zero = Decimal(0).quantize(step)
+    return [_show_pct(zero if r is None else r, keep_zeros) for r in rounded]
+
+
+def _show_pct(value: Decimal, keep_zeros: bool) -> str:
+    text = f"{value:f}"
+    return (text if keep_zeros else strip_zeros(text)) + "%"

@@ -46,11 +46,15 @@ def _derived(report: Any) -> Iterable[Decimal]:
     named += [funds_names(p.funds) for p in report.projects]
     for names in named:
         yield from (v for v in names.values() if isinstance(v, Decimal))
-    changes = [f.total_change, f.general_change, f.operating_costs, f.three_public.reception.change]
+    changes = [f.income_change, f.fiscal_change, f.general_change, f.operating_costs]
+    changes += [f.three_public.change, f.three_public.reception.change]
+    changes += [f.government_funds.change, f.state_capital.change]
     changes += [report.evaluation.spending_change]
     yield from (c.size for c in changes)
-    yield f.functional.budget
-    yield from (c.amount for c in f.functional_classes)
+    yield f.general_execution.budget
+    yield from (c.amount for c in f.general_classes)
+    yield f.income_grand
+    yield f.procurement.total
 
 
 def nearest(value: Decimal, pool: set[Decimal]) -> Decimal | None:

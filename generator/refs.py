@@ -29,12 +29,18 @@ def funds_names(funds: Any) -> dict[str, Decimal | str]:
 def finance_names(finance: Any) -> dict[str, Decimal | str]:
     """Names every text may quote: the year's main 决算 figures."""
     return {
-        "收支总计": finance.expenditure_total,
-        "上年收支总计": finance.total_change.previous,
+        "收支总计": finance.expenditure_grand,
+        "收入总计": finance.income_grand,
+        "支出总计": finance.expenditure_grand,
+        "本年收入合计": finance.income_total,
+        "本年支出合计": finance.expenditure_total,
+        "上年收支总计": finance.income_change.previous,
         "基本支出": finance.basic.amount,
         "项目支出": finance.project.amount,
-        "人员经费": finance.personnel.total,
-        "公用经费": finance.public.total,
+        "人员经费": finance.economic.personnel.total,
+        "公用经费": finance.economic.public.total,
+        "一般公共预算财政拨款支出": finance.general_actual,
+        "全年预算数": finance.general_execution.budget,
         "机关运行经费": finance.operating_costs.current,
         "三公经费": finance.three_public.execution.actual,
         "公务接待费": finance.three_public.reception.actual,

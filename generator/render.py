@@ -15,6 +15,7 @@ import jinja2
 from generator.errors import TemplateError
 from generator.scoring import score_lines
 from generator.textfuncs import FILTERS, FUNCTIONS
+from generator.typeset import typeset_docx
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -89,6 +90,8 @@ def render_docx(
         for name, img in (images or {}).items()
     }
     full = {**context, "chart": pictures}
+    if "style" not in full and "r" in full:  # the dataset's house style prints every figure
+        full["style"] = full["r"].style
     try:
         tpl.render(full, shared_env(), autoescape=True)
     except jinja2.UndefinedError as exc:
@@ -104,7 +107,8 @@ def render_docx(
     buffer = io.BytesIO()
     with _fixed_zip_times() as patched:
         tpl.save(buffer)
-    return buffer.getvalue() if patched else normalize_zip(buffer.getvalue())
+    data = buffer.getvalue() if patched else normalize_zip(buffer.getvalue())
+    return typeset_docx(data, getattr(full.get("style"), "fonts", None))  # 公文 typesetting
 
 
 def _undefined(exc: jinja2.UndefinedError) -> str:

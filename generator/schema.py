@@ -57,6 +57,32 @@ YEAR = {
     "year": {"type": "integer", "coerce": "count", "min": 2000, "max": 2100, "required": True},
     "previous_year": {"type": "integer", "coerce": "count", "min": 2000, "required": True},
     "unit": {"type": "string", "allowed": ["万元", "元"], "required": True},
+    "style": record(
+        {
+            "kind": {"type": "string", "allowed": ["部门", "单位"], "required": False},
+            "self_reference": text(required=False),
+            "assets_self_reference": text(required=False),
+            "amounts": {"type": "string", "allowed": ["trim", "fixed"], "required": False},
+            "percent": record(
+                {
+                    k: {"type": "integer", "coerce": "count", "min": 0, "max": 4, "required": False}
+                    for k in ("share", "change", "execution")
+                }
+                | {"fixed": {"type": "boolean", "coerce": "flag", "required": False}},
+                required=False,
+            ),
+            "places": {
+                "type": "dict",
+                "required": False,
+                "keysrules": {"type": "string"},
+                "valuesrules": {"type": "integer", "coerce": "count", "min": 0, "max": 4},
+            },
+            "whole_100": {"type": "boolean", "coerce": "flag", "required": False},
+            "zero_lines": {"type": "boolean", "coerce": "flag", "required": False},
+            "fonts": {"type": "string", "allowed": ["windows", "gb2312"], "required": False},
+        },
+        required=False,
+    ),
 }
 
 UNIT_TYPES = ["行政单位", "参公事业单位", "其他事业单位"]
@@ -102,39 +128,63 @@ DEPARTMENT = {
 }
 
 THREE_PUBLIC_KEYS = ["abroad", "vehicle_purchase", "vehicle_running", "reception"]
-VEHICLE_TYPES = ["轿车", "越野车", "小型客车", "中型客车和大型客车", "其他车型"]
 RECEPTION = record({"batches": count(), "persons": count(), "amount": money()})
+FUNDS = ["general_budget", "government_funds", "state_capital"]
+INCOME_SOURCES = [
+    *FUNDS,
+    "superior_subsidy",
+    "business",
+    "operating",
+    "subordinate",
+    "other",
+]
+INCOME_COLUMNS = ["fiscal", "superior_subsidy", "business", "operating", "subordinate", "other"]
+SPENDING_COLUMNS = ["basic", "project", "to_superior", "operating", "to_subordinate"]
+FUND_COLUMNS = ["opening", "income", "basic", "project"]
+CODE = {"type": "string", "regex": r"(?:\d{3}|\d{5}|\d{7})", "required": True}
+ECONOMIC_CODE = {"type": "string", "regex": r"(?:\d{3}|\d{5})", "required": True}
+
+
+def optional_money() -> Rule:
+    """An amount that may be left out (None: not stated)."""
+    return {"type": "decimal", "coerce": "decimal", "min": 0, "required": False}
+
+
+def classified(columns: list[str], extra: dict[str, Rule] | None = None) -> Rule:
+    """A table by 功能分类: one row per 项 (类/款 rows as printed), columns zero by default."""
+    row = {
+        "code": CODE,
+        "name": text(required=False),
+        **{c: optional_money() for c in columns},
+        **(extra or {}),
+    }
+    return listing(record(row), required=False)
+
 
 FINANCE = {
-    "income": listing(record({"source": text(), "amount": money()}), empty=False),
-    "expenditure": record({"basic": money(), "project": money(), "other": money(False)}),
-    "previous": record({"total": money(), "fiscal_total": money(), "general_budget": money()}),
-    "change_reason": text(),
-    "functional": listing(
-        record(
-            {
-                "code": {"type": "string", "regex": r"\d{7}", "required": True},
-                "budget": money(),
-                "actual": money(),
-            }
-        ),
-        empty=False,
+    "income": table(INCOME_SOURCES, money()),
+    "non_fiscal_surplus_used": money(False),
+    "opening_balance": money(False),
+    "surplus_distribution": money(False),
+    "closing_balance": money(False),
+    "income_by_function": classified(INCOME_COLUMNS),
+    "expenditure_by_function": classified(SPENDING_COLUMNS),
+    "fiscal_balances": record(
+        {"opening": table(FUNDS, money()), "closing": table(FUNDS, money())}, required=False
     ),
-    "functional_classes": listing(
-        record(
-            {"code": {"type": "string", "regex": r"\d{3}", "required": True}, "actual": money()}
-        ),
-        required=False,
+    "general_budget_by_function": classified(
+        ["budget", "basic", "project"], {"initial": optional_money()}
     ),
-    "basic": record(
+    "basic_by_economic": record(
         {
-            part: record(
-                {
-                    "total": money(),
-                    "items": listing(record({"name": text(), "amount": money()})),
-                }
-            )
-            for part in ("personnel", "public")
+            "items": listing(
+                record(
+                    {"code": ECONOMIC_CODE, "name": text(required=False), "amount": money()}
+                )
+            ),
+            "reported": record(
+                {"personnel": optional_money(), "public": optional_money()}, required=False
+            ),
         }
     ),
     "three_public": record(
@@ -142,16 +192,21 @@ FINANCE = {
             "budget": table(THREE_PUBLIC_KEYS, money()),
             # 购置费 and 接待费 actuals are derived from vehicles_bought and reception
             "actual": table(["abroad", "vehicle_running"], money()),
-            "previous": table(THREE_PUBLIC_KEYS, money()),
             "budget_reason": text(required=False),
-            "change_reason": text(required=False),
-            "vehicles_bought": record(
-                {
-                    t: record({"count": count(), "amount": money()}, required=False)
-                    for t in VEHICLE_TYPES
-                }
-            ),
-            "vehicles_held": table(VEHICLE_TYPES, count()),
+            "vehicles_bought": {
+                "type": "dict",
+                "required": False,
+                "default": {},
+                "keysrules": {"type": "string", "empty": False},
+                "valuesrules": record({"count": count(), "amount": money()}),
+            },
+            "vehicles_held": {
+                "type": "dict",
+                "required": False,
+                "default": {},
+                "keysrules": {"type": "string", "empty": False},
+                "valuesrules": count(),
+            },
             "reception": record(
                 {
                     "domestic": RECEPTION,
@@ -162,11 +217,60 @@ FINANCE = {
             ),
         }
     ),
-    "government_funds": money(),
-    "state_capital": money(),
-    "operating_costs": record({"amount": money(), "previous": money(), "reason": text()}),
-    "procurement": table(["goods", "works", "services"], money()),
-    "assets": record({"large_equipment": count()}),
+    "government_funds_by_function": classified(FUND_COLUMNS, {"closing": optional_money()}),
+    "state_capital_by_function": classified(FUND_COLUMNS, {"closing": optional_money()}),
+    "operating_costs": money(),
+    "procurement": table(["goods", "works", "services", "sme", "small_micro"], money()),
+    "assets": record(
+        {
+            "vehicles": {
+                "type": "dict",
+                "required": False,
+                "default": {},
+                "keysrules": {"type": "string", "empty": False},
+                "valuesrules": count(),
+            },
+            "large_equipment": count(False),
+        },
+        required=False,
+    ),
+    "definitions": {
+        "type": "dict",
+        "required": False,
+        "default": {},
+        "keysrules": CODE,
+        "valuesrules": text(),
+    },
+    "previous": record(
+        {
+            "income_total": money(),
+            "expenditure_total": money(),
+            "income": optional_money(),
+            "expenditure": optional_money(),
+            "fiscal_total": money(),
+            "general_budget": money(),
+            "government_funds": money(False),
+            "state_capital": money(False),
+            "three_public": table(THREE_PUBLIC_KEYS, money()),
+            "operating_costs": money(),
+        }
+    ),
+    "reasons": record(
+        {
+            k: text(required=False)
+            for k in (
+                "total",
+                "income",
+                "expenditure",
+                "fiscal",
+                "general_budget",
+                "government_funds",
+                "state_capital",
+                "three_public",
+                "operating_costs",
+            )
+        }
+    ),
 }
 
 PERFORMANCE = {"highlight": listing(text(), required=False)}

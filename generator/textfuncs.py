@@ -1,35 +1,97 @@
-"""Wording chosen from figures: the filters and functions templates call."""
+"""Wording chosen from figures: the filters and functions templates call.
+
+Every figure goes through the dataset's `Style` (the `style` of the render context): the
+templates say which figure it is (`|yoy('total')`), never how many decimals it has.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
+from jinja2 import pass_context
+
 from generator import fmt
 from generator.figures import Change, Execution, Share
+from generator.style import Style
 
 
-def yoy(change: Change, places: int = 1, flat: str = "持平") -> str:
+def _style(ctx: Any) -> Style:
+    style = ctx.get("style")
+    return style if isinstance(style, Style) else Style(amounts="trim")
+
+
+@pass_context
+def wan(ctx: Any, value: Decimal | None) -> str:
+    """An amount in 万元 as the department prints it."""
+    return _style(ctx).amount(value)
+
+
+@pass_context
+def pct(
+    ctx: Any,
+    value: Decimal | None,
+    kind: str | int = "share",
+    keep_zeros: bool = False,
+    none: str = "0",
+    place: str | None = None,
+) -> str:
+    """A ratio as a percentage: `|pct('execution')`, or an explicit precision (`|pct(2)`)."""
+    if isinstance(kind, int):
+        return fmt.pct(value, kind, keep_zeros=keep_zeros, none=none)
+    return _style(ctx).pct(value, kind, place)
+
+
+@pass_context
+def yoy(ctx: Any, change: Change, place: str | None = None, flat: str = "持平") -> str:
     """'增加158.44万元，增长21%' / '减少35.56万元，下降10.9%' / flat wording."""
-    if change.direction == "flat":
-        return flat
-    head = f"{change.verb}{fmt.wan(change.size)}万元"
-    if change.rate is None:
-        return head
-    return f"{head}，{change.trend}{fmt.pct(change.rate, places)}"
+    return _style(ctx).yoy(change, place, flat)
 
 
-def moved(change: Change, flat: str = "持平") -> str:
+@pass_context
+def moved(ctx: Any, change: Change, flat: str = "持平") -> str:
     """'增加158.24万元' / '减少19.78万元' / flat wording — the amount without the rate."""
-    if change.direction == "flat":
-        return flat
-    return f"{change.verb}{fmt.wan(change.size)}万元"
+    return _style(ctx).moved(change, flat)
 
 
-def with_pct(shares: list[Share] | tuple[Share, ...], places: int = 1) -> list[tuple[Share, str]]:
-    """Each share with its percentage, the percentages adding up to 100%."""
-    items = list(shares)
-    return list(zip(items, fmt.pct_parts([s.share for s in items], places), strict=True))
+@pass_context
+def with_pct(ctx: Any, shares: Any, place: str | None = None) -> list[tuple[Share, str]]:
+    """Each share of one whole with its printed percentage."""
+    return _style(ctx).parts(shares, place)
+
+
+@pass_context
+def lines(ctx: Any, shares: Any) -> list[Share]:
+    """The kinds a sentence lists: all, or the non-zero ones, as the style says."""
+    return _style(ctx).lines(shares)
+
+
+@pass_context
+def listed(ctx: Any, parts: Any, sep: str = "；", end: str = "。") -> str:
+    """Join printed parts with the list separator and the closing mark."""
+    items = [p for p in parts if p]
+    return sep.join(items) + (end if items else "")
+
+
+@pass_context
+def share_list(
+    ctx: Any, shares: Any, pattern: str, sep: str = "；", end: str = "。", place: str | None = None
+) -> str:
+    """Parts of one whole, each printed by `pattern` ({label}, {amount}, {pct}), joined."""
+    s = _style(ctx)
+    parts = [
+        pattern.format(label=x.label, amount=s.amount(x.amount), pct=p)
+        for x, p in s.parts(shares, place)
+    ]
+    return sep.join(parts) + (end if parts else "")
+
+
+@pass_context
+def amount_list(ctx: Any, items: Any, pattern: str, sep: str = "、", end: str = "。") -> str:
+    """Items with an amount, each printed by `pattern` ({label}, {amount}), joined."""
+    s = _style(ctx)
+    parts = [pattern.format(label=x.label, amount=s.amount(x.amount)) for x in items]
+    return sep.join(parts) + (end if parts else "")
 
 
 def against_budget(execution: Execution) -> str:
@@ -39,15 +101,17 @@ def against_budget(execution: Execution) -> str:
     return "小于预算数" if execution.actual < execution.budget else "大于预算数"
 
 
-def budget_sentence(item: Any, comma: str = "，") -> str:
+@pass_context
+def budget_sentence(ctx: Any, item: Any, comma: str = "，") -> str:
     """'预算为9.4万元，支出决算为9.4万元，完成预算的100%。' or '预算为0万元，年初未安排预算。'."""
+    s = _style(ctx)
     if not item.budget and not item.actual:
-        return f"预算为0万元{comma}年初未安排预算。"
+        return f"预算为{s.amount(item.budget)}万元{comma}年初未安排预算。"
     if not item.budget:
-        return f"年初未安排预算，支出决算为{fmt.wan(item.actual)}万元。"
-    rate = fmt.pct(item.execution.rate, 1)
+        return f"年初未安排预算，支出决算为{s.amount(item.actual)}万元。"
+    rate = s.pct(item.execution.rate, "execution")
     return (
-        f"预算为{fmt.wan(item.budget)}万元，支出决算为{fmt.wan(item.actual)}万元，"
+        f"预算为{s.amount(item.budget)}万元，支出决算为{s.amount(item.actual)}万元，"
         f"完成预算的{rate}。"
     )
 
@@ -90,12 +154,22 @@ def staff_sentence(dept: Any, year: int) -> str:
     )
 
 
-def assets_sentence(fin: Any) -> str:
-    cars = fin.three_public.vehicles_held_count
-    big = fin.large_equipment
+@pass_context
+def assets_sentence(ctx: Any, fin: Any) -> str:
+    """国有资产占有使用情况: vehicles (by use where given) and 单价100万元（含）以上设备."""
+    s = _style(ctx)
+    cars = fin.assets.vehicle_count or fin.three_public.vehicles_held_count
+    big = fin.assets.large_equipment
+    we = s.we_assets
     if not cars and not big:
-        return "本单位无公务用车辆和单价100万元（含）以上设备。"
-    return f"本单位共有公务用车{cars}辆，单价100万元（含）以上设备{big}台（套）。"
+        return f"{we}无公务用车辆和单价100万元（含）以上设备。"
+    text = f"{we}共有车辆{cars}辆"
+    uses = [f"{k}{n}辆" for k, n in fin.assets.vehicles]
+    if uses:
+        text += "，其中：" + "、".join(uses)
+    if big:
+        return text + f"；单价100万元（含）以上设备{big}台（套）。"
+    return text + "；无单价100万元（含）以上设备。"
 
 
 def adjust_word(funds: Any) -> str:
@@ -106,14 +180,16 @@ def funds_source(funds: Any) -> str:
     return "预算追加" if not funds.initial else "年初预算及追加" if funds.adjustment else "年初预算"
 
 
-def balance_words(execution: Execution) -> str:
+@pass_context
+def balance_words(ctx: Any, execution: Execution) -> str:
     if not execution.balance:
         return "无结余"
-    return f"结余{fmt.wan(execution.balance)}万元"
+    return f"结余{_style(ctx).amount(execution.balance)}万元"
 
 
-def fund(value: Decimal, blank_zero: bool) -> str:
-    return "" if blank_zero and not value else fmt.wan(value)
+@pass_context
+def fund(ctx: Any, value: Decimal, blank_zero: bool) -> str:
+    return "" if blank_zero and not value else _style(ctx).amount(value)
 
 
 def rate(funds: Any, blank_zero: bool) -> str:
@@ -134,13 +210,17 @@ def merged(items: Any, attr: str) -> list[tuple[Any, str]]:
 
 
 FILTERS = {
-    "wan": fmt.wan,
+    "wan": wan,
     "fixed": fmt.amount,
-    "pct": fmt.pct,
+    "pct": pct,
     "score": fmt.score,
     "yoy": yoy,
     "moved": moved,
     "with_pct": with_pct,
+    "lines": lines,
+    "listed": listed,
+    "share_list": share_list,
+    "amount_list": amount_list,
     "merged": merged,
 }
 FUNCTIONS = {

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from cerberus import TypeDefinition, Validator, errors
@@ -13,12 +12,34 @@ from cerberus import TypeDefinition, Validator, errors
 from generator.findings import Finding, error, format_path
 from generator.loader import LoadedFile
 
-NUMBER = re.compile(r"-?\d+(\.\d+)?")
-COUNT = re.compile(r"\d+")
+NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")  # ASCII only: \d would admit every script's digits
+COUNT = re.compile(r"[0-9]+")
+# Full-width digits, point and minus are the same characters typed with a Chinese IME.
+FULL_WIDTH = str.maketrans("０１２３４５６７８９．－", "0123456789.-")
+AMOUNT_DIGITS = 15  # amounts below 10^15 in the dataset's unit
+AMOUNT_DECIMALS = 6
+COUNT_LIMIT = 10**9
 
 
 class _Invalid(ValueError):
     pass
+
+
+def _too_big(value: Any) -> str:
+    return (
+        f"“{value}”超出范围：金额须小于 10^{AMOUNT_DIGITS}（千万亿），"
+        f"小数不超过 {AMOUNT_DECIMALS} 位"
+    )
+
+
+def _bounded_decimal(number: Decimal, shown: Any) -> Decimal:
+    """The number within the bounds, -0 as 0 (it would print as −0)."""
+    if not number.is_finite() or abs(number) >= Decimal(10) ** AMOUNT_DIGITS:
+        raise _Invalid(_too_big(shown))
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > AMOUNT_DECIMALS:
+        raise _Invalid(_too_big(shown))
+    return number.copy_abs() if number.is_zero() else number
 
 
 class DataValidator(Validator):
@@ -30,24 +51,32 @@ class DataValidator(Validator):
     }
 
     def _normalize_coerce_decimal(self, value: Any) -> Any:
+        """ASCII (or full-width) decimal text to Decimal; anything else is an error, never
+        another number (no Unicode normalisation: `1²` is not 12, `⑩` is not 10)."""
         if isinstance(value, Decimal):
-            return value
+            return _bounded_decimal(value, str(value))
         if not isinstance(value, str):
             raise _Invalid(value)
-        cleaned = unicodedata.normalize("NFKC", value).strip()
+        cleaned = value.strip().translate(FULL_WIDTH)
         if not NUMBER.fullmatch(cleaned):
             raise _Invalid(value)
-        try:
-            return Decimal(cleaned)
-        except InvalidOperation as exc:  # pragma: no cover - the regex admits only numbers
-            raise _Invalid(value) from exc
+        whole, _, decimals = cleaned.lstrip("-").partition(".")
+        if len(whole.lstrip("0")) > AMOUNT_DIGITS or len(decimals) > AMOUNT_DECIMALS:
+            raise _Invalid(_too_big(value))
+        return _bounded_decimal(Decimal(cleaned), value)
 
     def _normalize_coerce_count(self, value: Any) -> Any:
+        """ASCII (or full-width) digits to int, at most COUNT_LIMIT."""
         if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if not isinstance(value, str) or not COUNT.fullmatch(value.strip()):
+            number = value
+        elif isinstance(value, str) and COUNT.fullmatch(value.strip().translate(FULL_WIDTH)):
+            digits = value.strip().translate(FULL_WIDTH)
+            number = COUNT_LIMIT + 1 if len(digits.lstrip("0")) > 10 else int(digits)
+        else:
             raise _Invalid(value)
-        return int(value.strip())
+        if number > COUNT_LIMIT:
+            raise _Invalid(f"“{value}”超出上限 {COUNT_LIMIT:,}（10 亿）")
+        return number
 
     def _normalize_coerce_flag(self, value: Any) -> Any:
         if isinstance(value, bool):
@@ -145,8 +174,11 @@ def _message(err: Any, schema: dict) -> str | None:
 
 
 def _digits(pattern: str) -> str:
-    match = re.search(r"\{(\d+)\}", pattern)
-    return match.group(1) if match else "规定"
+    """'(?:\\d{3}|\\d{5})' -> '3 或 5'."""
+    counts = re.findall(r"\{(\d+)\}", pattern)
+    if not counts:
+        return "规定"
+    return counts[0] if len(counts) == 1 else "、".join(counts[:-1]) + " 或 " + counts[-1]
 
 
 def _coercer(err: Any) -> str:

@@ -43,28 +43,30 @@ class Case:
 
 CASES = [
     Case("unclosed_bracket", "scoring.yaml", 6, "", "方括号列表没有闭合"),
-    Case("bad_indentation", "finance.yaml", 23, "", "列表缩进不一致"),
-    Case("wrong_type", "finance.yaml", 18, "change_reason", "应为文字，实际为 列表"),
+    Case("bad_indentation", "finance.yaml", 27, "", "列表缩进不一致"),
+    Case("wrong_type", "finance.yaml", 156, "reasons.total", "应为文字，实际为 列表"),
     Case("missing_required", P01, 7, "goal.target", "缺少必填字段"),
-    Case("negative_amount", "finance.yaml", 11, "expenditure.project",
-         "不能小于 0，实际为 “-226.06”"),
-    Case("unknown_key", "finance.yaml", 46, "basci", "未知字段“basci”，是否应为“basic”？"),
-    Case("duplicate_key", "finance.yaml", 12, "expenditure.project",
-         "字段“project”重复（第 11 行已有）"),
-    Case("non_numeric_comma", "finance.yaml", 6, "income[1].amount",
-         "应为数字金额（如 912.26），实际为 “12,5”"),
+    Case("negative_amount", "finance.yaml", 41, "expenditure_by_function[2].project",
+         "不能小于 0，实际为 “-102.88”"),
+    Case("unknown_key", "finance.yaml", 135, "operating_cost",
+         "未知字段“operating_cost”，是否应为“operating_costs”？"),
+    Case("duplicate_key", "finance.yaml", 12, "income.business",
+         "字段“business”重复（第 11 行已有）"),
+    Case("non_numeric_comma", "finance.yaml", 7, "income.general_budget",
+         "应为数字金额（如 912.26），实际为 “912,26”"),
     Case("non_numeric_no", P01, 6, "funds.general_budget.executed",
          "应为数字金额（如 912.26），实际为 “no”"),
-    Case("identity_error", "finance.yaml", 48, "basic.personnel.total",
+    Case("identity_error", "finance.yaml", 109, "basic_by_economic.reported.personnel",
          "人员经费为 500，但其各经济分类科目之和为 396.22"),
-    Case("income_mismatch", "finance.yaml", 4, "income",
-         "收入合计 900 万元与支出合计 912.26 万元不相等"),
+    Case("income_mismatch", "finance.yaml", 6, "income",
+         "收入总计（本年收入合计+使用非财政拨款结余+年初结转和结余）为 900，但支出总计"),
     Case("bad_indicator_target", P01, 14, "indicators[1].target", "年度指标值“大约五个”无法解析"),
     Case("yaml_tag", "year.yaml", 4, "unit",
          "不允许使用 YAML 标签 tag:yaml.org,2002:python/object/apply:os.system"),
     Case("non_utf8", "year.yaml", 1, "", "文件不是 UTF-8 编码"),
     Case("unknown_score_key", P02, 84, "letter.scores.程序规范性", "程序规范性"),
-    Case("class_code_format", "finance.yaml", 38, "functional_classes[2].code", "应为 3 位"),
+    Case("class_code_format", "finance.yaml", 53, "expenditure_by_function[12].code",
+         "应为 3、5 或 7 位科目编码"),
 ]
 BY_NAME = {c.name: c for c in CASES}
 
@@ -187,12 +189,12 @@ def test_validation_errors_stop_before_the_audit(runs: dict[str, Run]) -> None:
 
 
 def test_unknown_key_also_reports_the_missing_field(runs: dict[str, Run]) -> None:
-    _finding(runs["unknown_key"], "finance.yaml", 4, "错误", "basic", "缺少必填字段")
+    _finding(runs["unknown_key"], "finance.yaml", 6, "错误", "operating_costs", "缺少必填字段")
 
 
 def test_identity_error_names_both_figures_and_the_tolerance(runs: dict[str, Run]) -> None:
-    line = _finding(runs["identity_error"], "finance.yaml", 48, "错误", "basic.personnel.total",
-                    "相差 103.78")
+    line = _finding(runs["identity_error"], "finance.yaml", 109, "错误",
+                    "basic_by_economic.reported.personnel", "相差 103.78")
     assert "超出四舍五入误差 0.06" in line  # 12 items, each rounded to 0.01
 
 

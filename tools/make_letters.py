@@ -129,8 +129,8 @@ def department_letter(doc) -> None:
     para(doc, "三、部门整体预算绩效管理情况", "Heading 2")
     para(doc, "（一）部门预算绩效管理")
     para(doc, f"{DEPT}根据单位实际情况制定年初部门预算绩效目标，其中人员类"
-              "{{ f.personnel.total|wan }}万元按月保障在职人员工资保险；公用支出及其他运转类"
-              "{{ f.public.total|wan }}万元保障各项日常工作正常运转，包括办公费、差旅费、公务接待费、"
+              "{{ f.economic.personnel.total|wan }}万元按月保障在职人员工资保险；公用支出及其他运转类"
+              "{{ f.economic.public.total|wan }}万元保障各项日常工作正常运转，包括办公费、差旅费、公务接待费、"
               "印刷费等支出；项目支出{{ f.project.amount|wan }}万元保障"
               "{{ ev.texts.budget_projects_text }}项目的顺利开展。支付过程及时有力，控制有度，"
               "无低效无效率资金使用情况，无违规记录，实现了年初制定的绩效目标。日常公用经费如办公费、"

@@ -31,8 +31,13 @@ class Bar:
 
 @dataclass(frozen=True)
 class Slice:
+    """A part of a whole; `amount_text` and `share_text` are the figures as the text prints
+    them (the presentation layer's), used instead of formatting here when given."""
+
     label: str
     value: Decimal
+    amount_text: str = ""
+    share_text: str = ""
 
 
 def _to_decimal(value: Any) -> Decimal:
@@ -73,6 +78,6 @@ def pie_legend_labels(slices: Sequence[Slice], unit: str = "万元") -> list[str
     total = sum(values, Decimal(0))
     shares = format_shares(values, total)
     return [
-        f"{s.label} {format_amount(v)}{unit} {share}"
+        f"{s.label} {s.amount_text or format_amount(v)}{unit} {s.share_text or share}"
         for s, v, share in zip(slices, values, shares, strict=True)
     ]

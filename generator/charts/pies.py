@@ -69,15 +69,16 @@ def _label_wedges(
     """Percentages inside wedges of at least 5%; a lone wedge gets name and share centred."""
     if len(drawn) == 1:
         item, value, color = drawn[0]
-        label = f"{item.label}\n{format_share(value, total)}"
+        label = f"{item.label}\n{item.share_text or format_share(value, total)}"
         return [_wedge_text(ax, 0, 0, label, color, 10)]
     texts = []
-    for wedge, (_, value, color) in zip(wedges, drawn, strict=True):
+    for wedge, (item, value, color) in zip(wedges, drawn, strict=True):
         if value < total * MIN_PIE_LABEL_SHARE:
             continue
         angle = math.radians((wedge.theta1 + wedge.theta2) / 2)
         x, y = 0.72 * math.cos(angle), 0.72 * math.sin(angle)
-        texts.append(_wedge_text(ax, x, y, format_share(value, total), color, FONT_SIZE))
+        shown = item.share_text or format_share(value, total)
+        texts.append(_wedge_text(ax, x, y, shown, color, FONT_SIZE))
     return texts
 
 

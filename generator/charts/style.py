@@ -92,7 +92,9 @@ def find_cjk_font(candidates: Sequence[str] = FONT_CANDIDATES) -> str:
 @lru_cache(maxsize=1)
 def cjk_font() -> str:
     """The CJK font family used by every chart (looked up once per process)."""
-    return find_cjk_font()
+    from generator.fonts_probe import require_cjk_font
+
+    return require_cjk_font()
 
 
 def _style() -> dict[str, Any]:

@@ -1,0 +1,180 @@
+"""Small WordprocessingML helpers: a .docx as parts, children kept in schema order, text."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable
+
+from lxml import etree
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _names(text: str) -> list[str]:
+    return text.split()
+
+
+# Child order the schema requires (Word rejects some documents with children out of order).
+PPR = _names(
+    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers "
+    "pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE "
+    "autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents "
+    "suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle "
+    "rPr sectPr pPrChange"
+)
+RPR = _names(
+    "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint "
+    "noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u "
+    "effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath"
+)
+TRPR = _names(
+    "cnfStyle divId gridBefore gridAfter wBefore wAfter cantSplit trHeight tblHeader "
+    "tblCellSpacing jc hidden"
+)
+TCPR = _names(
+    "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText "
+    "vAlign hideMark"
+)
+SECTPR = _names(
+    "headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc pgBorders "
+    "lnNumType pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter "
+    "docGrid printerSettings sectPrChange"
+)
+STYLE = _names(
+    "name aliases basedOn next link autoRedefine hidden uiPriority semiHidden unhideWhenUsed "
+    "qFormat locked personal personalCompose personalReply rsid pPr rPr tblPr trPr tcPr "
+    "tblStylePr"
+)
+
+
+def w(tag: str) -> str:
+    return f"{{{W_NS}}}{tag}"
+
+
+def local(node: etree._Element) -> str:
+    return etree.QName(node).localname if isinstance(node.tag, str) else ""
+
+
+def ensure(parent: etree._Element, tag: str, order: list[str]) -> etree._Element:
+    """The child `tag` of `parent`, created at its schema position when missing."""
+    found = parent.find(w(tag))
+    if found is not None:
+        return found
+    node = etree.Element(w(tag))
+    rank = order.index(tag) if tag in order else len(order)
+    for i, child in enumerate(parent):
+        name = local(child)
+        if name in order and order.index(name) > rank:
+            parent.insert(i, node)
+            return node
+    parent.append(node)
+    return node
+
+
+def remove(parent: etree._Element, tag: str) -> None:
+    for node in parent.findall(w(tag)):
+        parent.remove(node)
+
+
+def ppr(p: etree._Element) -> etree._Element:
+    found = p.find(w("pPr"))
+    if found is None:
+        found = etree.Element(w("pPr"))
+        p.insert(0, found)
+    return found
+
+
+def rpr(r: etree._Element) -> etree._Element:
+    found = r.find(w("rPr"))
+    if found is None:
+        found = etree.Element(w("rPr"))
+        r.insert(0, found)
+    return found
+
+
+def set_val(parent: etree._Element, tag: str, order: list[str], **attrs: str) -> etree._Element:
+    node = ensure(parent, tag, order)
+    for key, value in attrs.items():
+        node.set(w(key), value)
+    return node
+
+
+def text_of(node: etree._Element) -> str:
+    """The visible text of a paragraph, cell or row (tabs as spaces, no field codes)."""
+    parts = []
+    for item in node.iter(w("t"), w("tab")):
+        parts.append(" " if local(item) == "tab" else item.text or "")
+    return "".join(parts)
+
+
+def style_of(p: etree._Element) -> str | None:
+    node = p.find(f"{w('pPr')}/{w('pStyle')}")
+    return node.get(w("val")) if node is not None else None
+
+
+def has_content(p: etree._Element) -> bool:
+    """Text, a picture, an object or a field: something a reader sees on the page."""
+    if text_of(p).strip():
+        return True
+    visible = ("drawing", "pict", "object", "fldChar", "instrText", "sym")
+    return any(local(n) in visible for n in p.iter())
+
+
+def page_break_only(p: etree._Element) -> bool:
+    """A paragraph holding nothing but page break(s)."""
+    if local(p) != "p" or has_content(p) or p.find(f"{w('pPr')}/{w('sectPr')}") is not None:
+        return False
+    return any(br.get(w("type")) == "page" for br in p.iter(w("br")))
+
+
+def is_empty(p: etree._Element) -> bool:
+    if local(p) != "p" or has_content(p) or p.find(f"{w('pPr')}/{w('sectPr')}") is not None:
+        return False
+    return not any(local(n) in ("br", "bookmarkStart") for n in p.iter())
+
+
+class Parts:
+    """A .docx held as its zip members, with XML parts parsed on demand."""
+
+    def __init__(self, infos: list[zipfile.ZipInfo], raw: dict[str, bytes]):
+        self.infos = infos
+        self.raw = raw
+        self.trees: dict[str, etree._Element] = {}
+
+    def has(self, name: str) -> bool:
+        return name in self.raw
+
+    def tree(self, name: str) -> etree._Element:
+        if name not in self.trees:
+            self.trees[name] = etree.fromstring(self.raw[name])
+        return self.trees[name]
+
+    def names(self) -> Iterable[str]:
+        return [info.filename for info in self.infos]
+
+
+def read_parts(data: bytes) -> Parts:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+        return Parts(infos, {i.filename: archive.read(i.filename) for i in infos})
+
+
+def write_parts(parts: Parts) -> bytes:
+    """The .docx again, members in their order, fixed timestamps: equal input, equal bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in parts.infos:
+            name = info.filename
+            if name in parts.trees:
+                data = etree.tostring(
+                    parts.trees[name], xml_declaration=True, encoding="UTF-8", standalone=True
+                )
+            else:
+                data = parts.raw[name]
+            fixed = zipfile.ZipInfo(name, FIXED_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            archive.writestr(fixed, data)
+    return out.getvalue()
