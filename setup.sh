@@ -21,7 +21,8 @@ if [ -n "$missing" ]; then
   fi
 fi
 # Fontconfig aliases: the 公文 faces the documents name (仿宋/楷体/宋体/小标宋 → Noto Serif CJK SC,
-# 黑体 → Noto Sans CJK SC), so LibreOffice renders PDFs with Chinese faces, not a Japanese sans.
+# 黑体 → Noto Sans CJK SC, Times New Roman → Liberation Serif or Noto Serif CJK SC), so that
+# LibreOffice renders the PDFs with Chinese faces instead of a Japanese sans.
 if [ -z "$(fc-list "Noto Serif CJK SC" family 2>/dev/null || true)" ]; then
   if command -v apt-get >/dev/null 2>&1; then
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -36,6 +37,9 @@ mkdir -p "$FCDIR"
   echo '<fontconfig>'
   for face in 仿宋 仿宋_GB2312 FangSong FangSong_GB2312 楷体 楷体_GB2312 KaiTi KaiTi_GB2312 宋体 SimSun 方正小标宋简体 方正小标宋_GBK; do
     echo "  <alias binding=\"strong\"><family>$face</family><prefer><family>Noto Serif CJK SC</family></prefer></alias>"
+  done
+  for face in "Times New Roman" TimesNewRoman; do  # Latin: the metric clone if present
+    echo "  <alias binding=\"strong\"><family>$face</family><prefer><family>Liberation Serif</family><family>Noto Serif CJK SC</family></prefer></alias>"
   done
   for face in 黑体 SimHei 方正黑体简体; do
     echo "  <alias binding=\"strong\"><family>$face</family><prefer><family>Noto Sans CJK SC</family></prefer></alias>"

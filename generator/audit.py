@@ -13,6 +13,7 @@ from generator.figures import total
 from generator.findings import Finding, error, warning
 from generator.fmt import score, wan
 from generator.prose import amounts_in, figure_pool, nearest
+from generator.punctuation import punctuation_problems
 from generator.refs import finance_names, funds_names, unknown
 from generator.audit_finance import audit_finance
 
@@ -179,8 +180,17 @@ def _names_for(data: Dataset, report: Report, doc: Document) -> dict:
     return names
 
 
+def _punctuation(data: Dataset) -> Iterator[Finding]:
+    documents = [d for n, d in data.files.items() if n != "scoring.yaml"] + list(data.projects)
+    for doc in documents:
+        for path, text in _all_texts(doc.content, ()):
+            for problem in punctuation_problems(text):
+                yield warning(doc.name, doc.line(*path), _dotted(path), problem, "punctuation")
+
+
 def _prose(data: Dataset, report: Report) -> Iterator[Finding]:
     yield from _references(data, report)
+    yield from _punctuation(data)
     pool = figure_pool(data, report)
     documents = [d for n, d in data.files.items() if n != "scoring.yaml"] + list(data.projects)
     for doc in documents:
@@ -217,6 +227,18 @@ def _texts(node, path: tuple) -> Iterator[tuple[tuple, str]]:
         for i, value in enumerate(node):
             yield from _texts(value, (*path, i))
     elif isinstance(node, str) and len(node) > 8 and path and path[-1] not in ("target", "actual"):
+        yield path, node
+
+
+def _all_texts(node, path: tuple) -> Iterator[tuple[tuple, str]]:
+    """Every text, except an indicator's target and actual (figures with units)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _all_texts(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _all_texts(value, (*path, i))
+    elif isinstance(node, str) and not (len(path) > 2 and path[-3] == "indicators"):
         yield path, node
 
 

@@ -307,6 +307,7 @@ def _reasons(a: Auditor, f: Finance) -> Iterator[Finding]:
 def _names(a: Auditor, f: Finance, data: Dataset) -> Iterator[Finding]:
     raw = data[FILE]
     named: dict[str, tuple[str, tuple]] = {}
+    unnamed: set[str] = set()
     for table in (
         f.income_by_function,
         f.expenditure_by_function,
@@ -326,7 +327,8 @@ def _names(a: Auditor, f: Finance, data: Dataset) -> Iterator[Finding]:
             elif name:
                 named.setdefault(row["code"], (name, (table.key, i)))
         for row in table.rows:
-            if not row.name:
+            if not row.name and row.code not in unnamed:
+                unnamed.add(row.code)
                 path = (table.key, row.index, "code") if row.index >= 0 else (table.key,)
                 yield a.at(
                     path,

@@ -128,7 +128,10 @@ def build(
     progress: Progress | None = None,
     strict: bool = False,
     templates: Path | None = None,
+    pdf: bool = False,
 ) -> BuildResult:
+    """Build the year (or one project) into `out`; with `pdf`, a PDF beside every document,
+    made by LibreOffice before the output is swapped in."""
     say = progress or (lambda _msg: None)
     out = Path(os.path.abspath(out))
     out = out.parent.resolve() / out.name if out.parent.exists() else out
@@ -145,7 +148,9 @@ def build(
     finally:
         if helper is not None:
             helper.shutdown(cancel_futures=True)
-    files = _write(out, data_dir, dirs, report, project, jobs, charts, rendered)
+    if pdf:
+        say("通过 LibreOffice 生成 PDF……")
+    files = _write(out, data_dir, dirs, report, project, jobs, charts, rendered, pdf)
     return BuildResult(out, files, findings)
 
 
@@ -181,6 +186,7 @@ def _write(
     jobs: list[Job],
     charts: Charts,
     rendered: list[bytes],
+    pdf: bool = False,
 ) -> int:
     """Swap the new output in, holding the lock: crash leftovers first, then the checks again
     (the folder may have changed while we rendered)."""
@@ -200,6 +206,10 @@ def _write(
             for job, data in zip(jobs, rendered, strict=True):
                 source = _source_key(job.source, data_dir)
                 staging.write(job.path, data, job.kind, job.project, job.title, source)
+            if pdf:
+                from generator.pdf import stage_pdfs
+
+                stage_pdfs(staging, [job.path for job in jobs])
             staging.commit({"year": report.year, "department": report.department.name})
         except BaseException:
             staging.discard()

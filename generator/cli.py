@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from generator import extra_commands
 from generator.errors import DataError, GeneratorError, UsageError
 from generator.findings import Finding
 
@@ -61,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--project", help="只生成该项目的自评表和自评报告")
     b.add_argument("--strict", action="store_true", help="有警告时不生成")
     b.add_argument(
+        "--pdf", action="store_true", help="同时通过 LibreOffice 为每份文档生成 PDF（含目录页码）"
+    )
+    b.add_argument(
         "--templates", type=Path, help="自己修改过的模板所在文件夹（其中没有的模板用默认模板）"
     )
     v = sub.add_parser("preview", help="起草时的实时预览（浏览器）")
@@ -69,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--pdf", action="store_true", help="同时通过 LibreOffice 生成 PDF")
     d = sub.add_parser("doctor", help="检查本机环境：Python、字体、LibreOffice 等")
     d.add_argument("-o", "--out", type=Path, help="输出文件夹（用于查看剩余磁盘空间）")
+    extra_commands.add_parsers(sub)  # import, new-year, diff
     return p
 
 
@@ -96,6 +101,19 @@ def _default_out(data_dir: Path) -> Path:
     return Path("output") / data_dir.resolve().name
 
 
+def _pdf_step(wanted: bool, build: object) -> dict[str, bool]:
+    """`{"pdf": True}` when PDFs are wanted and the build makes them while staging; LibreOffice
+    is looked for first, so that a missing one stops the build before it starts."""
+    if not wanted:
+        return {}
+    import inspect
+
+    from generator.pdf import find_program
+
+    find_program()
+    return {"pdf": True} if "pdf" in inspect.signature(build).parameters else {}
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.build import build
 
@@ -107,9 +125,21 @@ def cmd_build(args: argparse.Namespace) -> int:
         if tty:
             print(f"… {message}", file=sys.stderr)
 
+    pdf = _pdf_step(args.pdf, build)
     result = build(
-        args.data_dir, out, args.project, progress, strict=args.strict, templates=args.templates
+        args.data_dir,
+        out,
+        args.project,
+        progress,
+        strict=args.strict,
+        templates=args.templates,
+        **pdf,
     )
+    if args.pdf and not pdf:  # the build has no PDF step of its own: convert what it wrote
+        from generator.pdf import add_pdfs_to_output
+
+        progress("通过 LibreOffice 生成 PDF……")
+        add_pdfs_to_output(out)
     warnings = [f for f in result.findings if not f.is_error]
     for f in warnings:
         print(f.format())
@@ -140,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         "build": cmd_build,
         "preview": cmd_preview,
         "doctor": cmd_doctor,
+        **extra_commands.HANDLERS,
     }[args.command]
     try:
         return handler(args)

@@ -20,7 +20,7 @@ from generator.derive_projects import (
     derive_project,
 )
 from generator.figures import Change, freeze
-from generator.refs import fill_all, finance_names, funds_names
+from generator.refs import fill_all, finance_names, funds_names, printed
 from generator.scoring import ScoreTable, Subject, score_table
 from generator.style import Style, read_style
 
@@ -67,6 +67,18 @@ class ProjectLetter:
     subject: str
     texts: Mapping[str, str]
     scores: ScoreTable
+    arrived: Decimal  # 到位资金 (the 全年预算 unless the letter says otherwise)
+
+    @property
+    def arrival_rate(self) -> Decimal | None:
+        """到位率 = 到位资金 / 全年预算."""
+        from generator.fmt import ratio
+
+        return ratio(self.arrived, self.project.funds.budget)
+
+    @property
+    def fully_arrived(self) -> bool:
+        return self.arrived == self.project.funds.budget
 
     @property
     def funds(self) -> Funds:
@@ -124,9 +136,11 @@ class Report:
 def derive_report(data: Dataset) -> Report:
     year = data["year.yaml"]
     finance = derive_finance(data["finance.yaml"], year["year"])
-    shared = finance_names(finance)
+    style = read_style(year)
+    shared = printed(finance_names(finance), style.amount)
     projects = tuple(
-        derive_project(i + 1, doc.name, doc.content, shared) for i, doc in enumerate(data.projects)
+        derive_project(i + 1, doc.name, doc.content, shared, style.amount)
+        for i, doc in enumerate(data.projects)
     )
     scoring = data["scoring.yaml"]
     return Report(
@@ -136,14 +150,16 @@ def derive_report(data: Dataset) -> Report:
         department=_department(data["department.yaml"]),
         finance=finance,
         projects=projects,
-        letters=tuple(_letter(p, scoring["project"]) for p in projects if p.letter),
+        letters=tuple(
+            _letter(p, scoring["project"], data["self_evaluation.yaml"]) for p in projects if p.letter
+        ),
         evaluation=_evaluation(
-            data["self_evaluation.yaml"], scoring["department"], finance, projects
+            data["self_evaluation.yaml"], scoring["department"], finance, projects, style
         ),
         highlight=tuple(data["performance.yaml"]["highlight"]),
         glossary=_glossary(finance),
         score_title_suffix=scoring["project"]["title_suffix"] or "自评评分表",
-        style=read_style(year),
+        style=style,
     )
 
 
@@ -169,20 +185,32 @@ def _department(raw: dict[str, Any]) -> Department:
     )
 
 
-def _letter(project: Project, framework: dict[str, Any]) -> ProjectLetter:
+def _letter(
+    project: Project, framework: dict[str, Any], evaluation: dict[str, Any]
+) -> ProjectLetter:
     raw = project.letter or {}
     subject = Subject(project.indicators, project.execution)
-    texts = freeze({k: v for k, v in raw.items() if k not in ("subject", "scores")})
+    wording = dict(evaluation.get("letter_wording") or {})
+    own = {k: v for k, v in raw.items() if k not in ("subject", "scores", "arrived")}
+    texts = freeze({**wording, **{k: v for k, v in own.items() if v or k not in wording}})
     scores = score_table(framework, raw["scores"], subject)
-    return ProjectLetter(project, raw["subject"], texts, scores)
+    arrived = raw.get("arrived")
+    budget = project.funds.budget
+    return ProjectLetter(
+        project, raw["subject"], texts, scores, budget if arrived is None else arrived
+    )
 
 
 def _evaluation(
-    raw: dict[str, Any], framework: dict[str, Any], finance: Finance, projects: tuple[Project, ...]
+    raw: dict[str, Any],
+    framework: dict[str, Any],
+    finance: Finance,
+    projects: tuple[Project, ...],
+    style: Style,
 ) -> DepartmentEvaluation:
     budget = {k: raw["budget"][k] for k in ("initial", "adjustment", "executed")}
     funds, rows = derive_funds({"general_budget": budget})
-    names = {**finance_names(finance), **funds_names(funds)}
+    names = printed({**finance_names(finance), **funds_names(funds)}, style.amount)
     raw = fill_all(raw, names)
     indicators = tuple(derive_indicator(i, names) for i in raw["indicators"])
     subject = Subject(indicators, funds.execution, projects)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,7 +18,7 @@ from generator.indicators import (
     parse_actual,
     parse_target,
 )
-from generator.refs import Names, fill, fill_all, funds_names
+from generator.refs import Names, fill, fill_all, funds_names, printed
 
 FUND_ROWS = (
     ("（一）财政拨款小计", None),
@@ -144,10 +146,15 @@ def derive_indicator(raw: dict[str, Any], names: Names | None = None) -> Indicat
 
 
 def derive_project(
-    index: int, source: str, raw: dict[str, Any], shared: Names | None = None
+    index: int,
+    source: str,
+    raw: dict[str, Any],
+    shared: Names | None = None,
+    amount: Callable[[Decimal], str] | None = None,
 ) -> Project:
     funds, rows = derive_funds(raw["funds"])
-    names = {**(shared or {}), **funds_names(funds)}
+    own = funds_names(funds)
+    names = {**(shared or {}), **(printed(own, amount) if amount else own)}
     return Project(
         index=index,
         name=raw["name"],

@@ -9,6 +9,7 @@ re-stored by LibreOffice: our styles stay as they are. Every file is replaced at
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from generator.errors import GeneratorError
@@ -234,3 +236,48 @@ def _finish(jobs: list[_Job], update_toc: bool) -> list[Path]:
             _write_atomically(job.docx, data)
         os.replace(job.pdf_part, job.pdf)
     return [job.pdf for job in jobs]
+
+
+def stage_pdfs(staging: Any, documents: list[str] | None = None) -> list[str]:
+    """Inside a build's staging step (before `staging.commit`): convert the staged .docx files
+    (`documents`, relative paths; all staged .docx by default), write each PDF beside its
+    document and list it in the manifest (kind "pdf", same project and title). Returns the
+    PDFs' relative paths. A PdfError leaves the staging to be discarded by the caller."""
+    from generator.outputs import OutputFile
+
+    entries = {f.path: f for f in staging.files}
+    chosen = documents if documents is not None else [p for p in entries if p.endswith(".docx")]
+    export_pdfs([staging.root / p for p in chosen])
+    added = []
+    for relative in chosen:
+        pdf = relative[: -len(".docx")] + ".pdf"
+        source = entries.get(relative)
+        entry = OutputFile(
+            path=pdf,
+            kind="pdf",
+            project=source.project if source else None,
+            title=source.title if source else "",
+            source=getattr(source, "source", None),
+        )
+        staging.files = [f for f in staging.files if f.path != pdf] + [entry]
+        added.append(pdf)
+    return added
+
+
+def add_pdfs_to_output(out: Path) -> list[Path]:
+    """After a build: PDFs of every .docx the output's manifest lists, written beside them and
+    added to manifest.json (kind "pdf"). Each file is replaced atomically. (The build's own
+    `pdf` step, `stage_pdfs`, is preferred: it makes the PDFs before the output is swapped in.)"""
+    manifest_path = out / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    files = manifest.get("files", [])
+    documents = [f for f in files if str(f.get("path", "")).endswith(".docx")]
+    pdfs = export_pdfs([out / f["path"] for f in documents])
+    known = {f["path"] for f in files}
+    for entry in documents:
+        pdf = entry["path"][: -len(".docx")] + ".pdf"
+        if pdf not in known:
+            files.append({**entry, "path": pdf, "kind": "pdf"})
+    text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    _write_atomically(manifest_path, text.encode("utf-8"))
+    return pdfs

@@ -4,7 +4,7 @@ so that even hand-written sentences print derived numbers."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -49,6 +49,11 @@ def finance_names(finance: Any) -> dict[str, Decimal | str]:
 
 def _show(value: Decimal | str) -> str:
     return fmt.wan(value) if isinstance(value, Decimal) else value
+
+
+def printed(names: Names, amount: Callable[[Decimal], str]) -> dict[str, str]:
+    """The names with their figures printed as the dataset's style prints amounts."""
+    return {k: amount(v) if isinstance(v, Decimal) else v for k, v in names.items()}
 
 
 def fill(text: str, names: Names) -> str:

@@ -92,6 +92,10 @@ def render_docx(
     full = {**context, "chart": pictures}
     if "style" not in full and "r" in full:  # the dataset's house style prints every figure
         full["style"] = full["r"].style
+    if "annex_tables" not in full and "r" in full:  # 第五部分 附表, drawn only where printed
+        from generator.annex import AnnexTables
+
+        full["annex_tables"] = AnnexTables(full["r"])
     try:
         tpl.render(full, shared_env(), autoescape=True)
     except jinja2.UndefinedError as exc:

@@ -267,6 +267,9 @@ FINANCE = {
                 "government_funds",
                 "state_capital",
                 "three_public",
+                "abroad",
+                "vehicle",
+                "reception",
                 "operating_costs",
             )
         }
@@ -299,6 +302,10 @@ FUND = {
     },
 }
 
+# Sentences of a project letter that are each department's own judgement: written once for all
+# projects in self_evaluation.yaml `letter_wording`, and per project in its letter if it differs.
+LETTER_WORDING = ["consistency", "fund_use", "financial_management", "implementation"]
+
 PROJECT = {
     "name": text(),
     "pre_assessed": flag(True),
@@ -316,6 +323,8 @@ PROJECT = {
             "problems": text(),
             "suggestions": text(),
             "scores": {**SCORES, "required": True},
+            "arrived": optional_money(),
+            **{k: text(required=False) for k in LETTER_WORDING},
         },
         required=False,
     ),
@@ -351,6 +360,8 @@ SELF_EVALUATION = {
     ),
     "carryover": money(),
     "budget_projects_text": text(),
+    "management_summary": text(required=False),
+    "letter_wording": record({k: text(required=False) for k in LETTER_WORDING}, required=False),
     "results_disclosure": text(),
     "quality": text(),
     "audit_result": text(),

@@ -35,6 +35,7 @@ class ThreePublic:
     reception: ThreePublicItem
     budget_reason: str
     change_reason: str
+    reasons: Mapping[str, str]  # abroad / vehicle / reception: why each part moved
     vehicles_bought: tuple[tuple[str, int, Decimal], ...]  # by type: count, amount
     vehicles_held: tuple[tuple[str, int], ...]  # by type
     domestic: Mapping[str, Any]
@@ -105,6 +106,7 @@ def derive_three_public(
         reception=item("公务接待费", "reception"),
         budget_reason=tp.get("budget_reason") or "",
         change_reason=reasons.get("three_public") or "",
+        reasons=freeze({k: reasons.get(k) or "" for k in ("abroad", "vehicle", "reception")}),
         vehicles_bought=bought,
         vehicles_held=tuple((tp.get("vehicles_held") or {}).items()),
         domestic=freeze(rec["domestic"]),

@@ -327,20 +327,35 @@ def restyle_annexes(body: etree._Element, toc_end: etree._Element, styles: etree
 def split_front_matter(body: etree._Element, toc_end: etree._Element) -> None:
     """Cover and contents in a section of their own without page numbers; the body numbered
     from 1. The section ends with the TOC's last paragraph (no empty paragraph, no blank page)."""
-    final = body.find(w("sectPr"))
-    if final is None or toc_end.find(f"{w('pPr')}/{w('sectPr')}") is not None:
+    if toc_end.find(f"{w('pPr')}/{w('sectPr')}") is not None:
         return
-    front = etree.fromstring(etree.tostring(final))
+    first = _next_section(body, toc_end)  # the section the body starts in
+    if first is None:
+        return
+    front = etree.fromstring(etree.tostring(first))
     for tag in ("headerReference", "footerReference", "pgNumType", "titlePg"):
         remove(front, tag)
     set_val(front, "type", SECTPR, val="nextPage")
     ppr(toc_end).append(front)
-    set_val(final, "pgNumType", SECTPR, start="1")
+    set_val(first, "pgNumType", SECTPR, start="1")
     nxt = toc_end.getnext()
     while nxt is not None and (page_break_only(nxt) or is_empty(nxt)):
         following = nxt.getnext()
         body.remove(nxt)
         nxt = following
+
+
+def _next_section(body: etree._Element, after: etree._Element) -> etree._Element | None:
+    """The sectPr closing the section that holds what follows `after`."""
+    node = after.getnext()
+    while node is not None:
+        if local(node) == "sectPr":
+            return node
+        found = node.find(f"{w('pPr')}/{w('sectPr')}") if local(node) == "p" else None
+        if found is not None:
+            return found
+        node = node.getnext()
+    return None
 
 
 def toc_entries(body: etree._Element, styles: etree._Element, toc: tuple) -> list[tuple[int, str]]:

@@ -15,7 +15,7 @@ NUMBER = re.compile(
     r"(?:\s*[/／]\s*\d+(?:\.\d+)?)?\s*[\u4e00-\u9fff]{0,4}$"
 )
 CELL_MARGIN = 216  # twips: Word's default 0.19 cm either side
-SLACK = 1.08  # estimates are of Noto/仿宋 advance widths; a little room for both
+SLACK = 1.05  # a little room for rounding and kerning
 MIN_TWIPS = 2 * 210 + CELL_MARGIN  # two characters of 五号: no column of one character a line
 
 
@@ -26,15 +26,21 @@ def is_number(text: str) -> bool:
 
 
 def em_width(text: str) -> float:
-    """Estimated advance of `text` in em: CJK and full-width 1, digits and Latin about half."""
+    """Estimated advance of `text` in em: CJK and full-width 1; digits and Latin at the widest
+    of Times New Roman, Liberation Serif, DejaVu Serif and Noto Serif CJK (LibreOffice may
+    substitute any of them)."""
     total = 0.0
     for char in text:
-        if char == " ":
-            total += 0.3
-        elif char.isascii():
-            total += 0.62 if char.isupper() or char in "%@" else 0.53
-        else:
+        if not char.isascii():
             total += 1.0
+        elif char in " .,:;'|!":
+            total += 0.33
+        elif char in "%@&":
+            total += 0.95
+        elif char.isupper():
+            total += 0.77
+        else:
+            total += 0.64
     return total
 
 

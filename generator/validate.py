@@ -34,7 +34,7 @@ def _too_big(value: Any) -> str:
 
 def _bounded_decimal(number: Decimal, shown: Any) -> Decimal:
     """The number within the bounds, -0 as 0 (it would print as −0)."""
-    if not number.is_finite() or abs(number) >= Decimal(10) ** AMOUNT_DIGITS:
+    if abs(number) >= Decimal(10) ** AMOUNT_DIGITS:
         raise _Invalid(_too_big(shown))
     exponent = number.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > AMOUNT_DECIMALS:
@@ -53,8 +53,8 @@ class DataValidator(Validator):
     def _normalize_coerce_decimal(self, value: Any) -> Any:
         """ASCII (or full-width) decimal text to Decimal; anything else is an error, never
         another number (no Unicode normalisation: `1²` is not 12, `⑩` is not 10)."""
-        if isinstance(value, Decimal):
-            return _bounded_decimal(value, str(value))
+        if isinstance(value, Decimal):  # typed already (the preview's placeholders are NaN)
+            return _bounded_decimal(value, str(value)) if value.is_finite() else value
         if not isinstance(value, str):
             raise _Invalid(value)
         cleaned = value.strip().translate(FULL_WIDTH)
@@ -68,12 +68,11 @@ class DataValidator(Validator):
     def _normalize_coerce_count(self, value: Any) -> Any:
         """ASCII (or full-width) digits to int, at most COUNT_LIMIT."""
         if isinstance(value, int) and not isinstance(value, bool):
-            number = value
-        elif isinstance(value, str) and COUNT.fullmatch(value.strip().translate(FULL_WIDTH)):
-            digits = value.strip().translate(FULL_WIDTH)
-            number = COUNT_LIMIT + 1 if len(digits.lstrip("0")) > 10 else int(digits)
-        else:
+            return value  # typed already (the preview's placeholders)
+        if not isinstance(value, str) or not COUNT.fullmatch(value.strip().translate(FULL_WIDTH)):
             raise _Invalid(value)
+        digits = value.strip().translate(FULL_WIDTH)
+        number = COUNT_LIMIT + 1 if len(digits.lstrip("0")) > 10 else int(digits)
         if number > COUNT_LIMIT:
             raise _Invalid(f"“{value}”超出上限 {COUNT_LIMIT:,}（10 亿）")
         return number

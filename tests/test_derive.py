@@ -18,12 +18,16 @@ from generator.dataset import read_dataset
 from generator.derive import Report, derive_report
 from generator.derive_projects import Funds
 from generator.figures import Change, Execution, Share
+from generator.style import Style
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "2023"
 # The reference document, beside the repository as in the working copy and on CI.
 REFERENCE = ROOT.parent / "shared" / "seed" / "000_127aded49d8bfbe3.txt"
 D = Decimal
+# The plain wording the helpers had before the house style: amounts with trailing zeros dropped,
+# year-on-year rates with one decimal (the filters read the style from the render context).
+PLAIN = {"style": Style(amounts="trim", change=1, fixed=False)}
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +41,13 @@ def _project(report: Report, name: str):
     return next(p for p in report.projects if p.name == name)
 
 
-def _pcts(shares) -> list[tuple[str, str]]:
-    return [(s.label, text) for s, text in textfuncs.with_pct(shares)]
+def _ctx(report: Report) -> dict[str, Style]:
+    """The render context of the dataset's documents, as far as the filters read it."""
+    return {"style": report.style}
+
+
+def _pcts(report: Report, shares) -> list[tuple[str, str]]:
+    return [(s.label, text) for s, text in textfuncs.with_pct(_ctx(report), shares)]
 
 
 # --- the reference's figures -----------------------------------------------------------------
@@ -48,33 +57,41 @@ def test_totals(derived: Report) -> None:
     f = derived.finance
     assert fmt.wan(f.expenditure_total) == "912.26"
     assert fmt.wan(f.income_total) == "912.26"
-    assert fmt.wan(f.functional.actual) == "912.26"
+    assert fmt.wan(f.income_grand) == fmt.wan(f.expenditure_grand) == "912.26"
+    assert fmt.wan(f.general_actual) == "912.26"
+    assert fmt.wan(f.general_execution.budget) == "912.26"
+    assert fmt.wan(f.fiscal.income_grand) == "912.26"
 
 
 def test_total_change(derived: Report) -> None:
     f = derived.finance
-    assert textfuncs.yoy(f.total_change, 0) == "增加158.44万元，增长21%"
-    assert textfuncs.yoy(f.fiscal_change, 0) == "增加158.44万元，增长21%"
-    assert textfuncs.yoy(f.general_change, 0) == "增加158.44万元，增长21%"
-    assert f.total_change.direction == "up"
+    ctx = _ctx(derived)
+    assert textfuncs.yoy(ctx, f.income_change, "total_change") == "增加158.44万元，增长21%"
+    assert textfuncs.yoy(ctx, f.expenditure_change, "total_change") == "增加158.44万元，增长21%"
+    assert textfuncs.yoy(ctx, f.fiscal_change, "fiscal_change") == "增加158.44万元，增长21%"
+    assert textfuncs.yoy(ctx, f.general_change, "general_change") == "增加158.44万元，增长21%"
+    assert f.income_change.direction == f.expenditure_change.direction == "up"
+    assert f.totals_equal
 
 
 def test_basic_and_project_shares(derived: Report) -> None:
     f = derived.finance
     assert fmt.wan(f.basic.amount) == "686.2"
     assert fmt.wan(f.project.amount) == "226.06"
-    assert _pcts(f.spending) == [("基本支出", "75.2%"), ("项目支出", "24.8%")]
+    assert _pcts(derived, derived.style.lines(f.expenditure)) == [
+        ("基本支出", "75.2%"), ("项目支出", "24.8%"),
+    ]
 
 
 def test_functional_class_shares_add_up_to_100(derived: Report) -> None:
     """Rounded alone they add to 99.9%; the largest share takes the 0.1 (78.0 → 78.1)."""
-    classes = derived.finance.functional_classes
-    assert [(c.name, fmt.wan(c.amount)) for c in classes] == [
+    classes = derived.finance.general_classes
+    assert [(c.label, fmt.wan(c.amount)) for c in classes] == [
         ("一般公共服务支出", "711.95"), ("教育支出", "44.2"), ("社会保障和就业支出", "76.44"),
         ("卫生健康支出", "13.12"), ("农林水支出", "35"), ("住房保障支出", "31.56"),
     ]
-    assert fmt.pct(classes[0].share.share) == "78%"
-    assert _pcts([c.share for c in classes]) == [
+    assert fmt.pct(classes[0].share) == "78%"
+    assert _pcts(derived, classes) == [
         ("一般公共服务支出", "78.1%"), ("教育支出", "4.8%"), ("社会保障和就业支出", "8.4%"),
         ("卫生健康支出", "1.4%"), ("农林水支出", "3.8%"), ("住房保障支出", "3.5%"),
     ]
@@ -82,9 +99,10 @@ def test_functional_class_shares_add_up_to_100(derived: Report) -> None:
 
 def test_reception_costs(derived: Report) -> None:
     reception = derived.finance.three_public.reception
-    assert textfuncs.yoy(reception.change) == "增加1.84万元，增长24.3%"
+    ctx = _ctx(derived)
+    assert textfuncs.yoy(ctx, reception.change, "three_public_change") == "增加1.84万元，增长24.3%"
     assert fmt.wan(reception.change.size) == "1.84"
-    assert textfuncs.budget_sentence(reception) == (
+    assert textfuncs.budget_sentence(ctx, reception) == (
         "预算为9.4万元，支出决算为9.4万元，完成预算的100%。"
     )
 
@@ -92,7 +110,7 @@ def test_reception_costs(derived: Report) -> None:
 def test_operating_costs(derived: Report) -> None:
     ops = derived.finance.operating_costs
     assert fmt.wan(ops.current) == "289.99"
-    assert textfuncs.yoy(ops) == "减少35.56万元，下降10.9%"
+    assert textfuncs.yoy(_ctx(derived), ops, "operating_costs_change") == "减少35.56万元，下降10.9%"
     assert ops.direction == "down"
 
 
@@ -109,7 +127,7 @@ def test_project_execution_and_balance(derived: Report) -> None:
     assert fmt.wan(execution.budget) == "100"
     assert fmt.pct(execution.rate, 2, keep_zeros=True) == "7.85%"
     assert fmt.wan(execution.balance) == "92.15"
-    assert textfuncs.balance_words(execution) == "结余92.15万元"
+    assert textfuncs.balance_words(_ctx(derived), execution) == "结余92.15万元"
     assert textfuncs.funds_source(project.funds) == "预算追加"
 
 
@@ -134,21 +152,22 @@ def test_counts(derived: Report) -> None:
 def _printed(report: Report) -> list[str]:
     """Phrases as the reference prints them, built from the derived figures."""
     f = report.finance
-    spend = dict(_pcts(f.spending))
-    classes = _pcts([c.share for c in f.functional_classes])
+    ctx = _ctx(report)
+    spend = dict(_pcts(report, report.style.lines(f.expenditure)))
+    classes = _pcts(report, f.general_classes)
     project = _project(report, "干部暖心关爱帮扶基金经费")
     scores = {letter.project.name: letter.scores.total for letter in report.letters}
     return [
-        f"收、支总计均为{fmt.wan(f.expenditure_total)}万元",
-        f"收、支总计各{textfuncs.yoy(f.total_change, 0)}",
+        f"收、支总计均为{fmt.wan(f.income_grand)}万元",
+        f"收、支总计各{textfuncs.yoy(ctx, f.income_change, 'total_change')}",
         f"基本支出{fmt.wan(f.basic.amount)}万元，占{spend['基本支出']}",
         f"项目支出{fmt.wan(f.project.amount)}万元，占{spend['项目支出']}",
-        f"{classes[0][0]}{fmt.wan(f.functional_classes[0].amount)}万元，占{classes[0][1]}",
-        f"比2022年度{textfuncs.yoy(f.three_public.reception.change)}",
-        f"比2022年度{textfuncs.yoy(f.operating_costs)}",
+        f"{classes[0][0]}{fmt.wan(f.general_classes[0].amount)}万元，占{classes[0][1]}",
+        f"比2022年度{textfuncs.yoy(ctx, f.three_public.reception.change, 'three_public_change')}",
+        f"比2022年度{textfuncs.yoy(ctx, f.operating_costs, 'operating_costs_change')}",
         fmt.pct(report.evaluation.funds.execution.rate, 2, keep_zeros=True),
         f"支付率{fmt.pct(project.execution.rate, 2, keep_zeros=True)}",
-        f"经费{textfuncs.balance_words(project.execution)}",
+        f"经费{textfuncs.balance_words(ctx, project.execution)}",
         f"绩效自评得分为{fmt.score(report.evaluation.scores.total)}分",
         f"东西部协作人才交流项目专项预算项目绩效自评得分为"
         f"{fmt.score(scores['东西部协作人才交流项目'])}分",
@@ -229,7 +248,7 @@ def test_pct_parts_gives_the_residue_to_the_largest_share() -> None:
     thirds = [D(1) / 3] * 3
     assert fmt.pct_parts(thirds, 0) == ["34%", "33%", "33%"]
     assert fmt.pct_parts([D("0.5"), D("0.5")]) == ["50%", "50%"]
-    assert fmt.pct_parts([None, None]) == ["0", "0"]
+    assert fmt.pct_parts([None, None]) == ["0%", "0%"]
     assert fmt.pct_parts([D(0), D(0)]) == ["0%", "0%"]
 
 
@@ -280,27 +299,42 @@ def test_change_rate_is_relative_to_the_previous_figure() -> None:
 
 
 def test_yoy_wording() -> None:
-    assert textfuncs.yoy(Change(D("9.4"), D("7.56"))) == "增加1.84万元，增长24.3%"
-    assert textfuncs.yoy(Change(D("289.99"), D("325.55"))) == "减少35.56万元，下降10.9%"
-    assert textfuncs.yoy(Change(D("912.26"), D("753.82")), 0) == "增加158.44万元，增长21%"
+    assert textfuncs.yoy(PLAIN, Change(D("9.4"), D("7.56"))) == "增加1.84万元，增长24.3%"
+    assert textfuncs.yoy(PLAIN, Change(D("289.99"), D("325.55"))) == "减少35.56万元，下降10.9%"
+    whole = Style(amounts="trim", change=1, fixed=False, places={"total_change": 0})
+    assert whole.yoy(Change(D("912.26"), D("753.82")), "total_change") == (
+        "增加158.44万元，增长21%"
+    )
+    assert whole.yoy(Change(D("912.26"), D("753.82"))) == "增加158.44万元，增长21%"
+    assert textfuncs.yoy({"style": whole}, Change(D("9.4"), D("7.56"))) == (
+        "增加1.84万元，增长24.3%"
+    )
+
+
+def test_yoy_follows_the_style() -> None:
+    """The plain default prints two decimals everywhere."""
+    change = Change(D("912.26"), D("753.82"))
+    assert Style().yoy(change) == "增加158.44万元，增长21.02%"
+    assert Style(amounts="trim", change=0).yoy(Change(D(35), D(25))) == "增加10万元，增长40%"
+    assert Style().yoy(Change(D(35), D(25))) == "增加10.00万元，增长40.00%"
 
 
 def test_yoy_flat_uses_the_given_word() -> None:
-    assert textfuncs.yoy(Change(D(5), D("5.00"))) == "持平"
-    assert textfuncs.yoy(Change(D(5), D(5)), flat="与上年持平") == "与上年持平"
-    assert textfuncs.yoy(Change(D(0), D(0))) == "持平"
+    assert textfuncs.yoy(PLAIN, Change(D(5), D("5.00"))) == "持平"
+    assert textfuncs.yoy(PLAIN, Change(D(5), D(5)), flat="与上年持平") == "与上年持平"
+    assert textfuncs.yoy(PLAIN, Change(D(0), D(0))) == "持平"
 
 
 def test_yoy_omits_the_rate_when_there_was_nothing_before() -> None:
-    assert textfuncs.yoy(Change(D(5), D(0))) == "增加5万元"
-    assert textfuncs.yoy(Change(D("0.5"), D(0))) == "增加0.5万元"
+    assert textfuncs.yoy(PLAIN, Change(D(5), D(0))) == "增加5万元"
+    assert textfuncs.yoy(PLAIN, Change(D("0.5"), D(0))) == "增加0.5万元"
 
 
 def test_execution_balance_is_never_negative() -> None:
     over = Execution(D(10), D(12))
     assert over.balance == 0
     assert over.balance_rate == 0
-    assert textfuncs.balance_words(over) == "无结余"
+    assert textfuncs.balance_words(PLAIN, over) == "无结余"
     assert fmt.pct(over.rate, 2, keep_zeros=True) == "120.00%"
 
 

@@ -473,6 +473,7 @@ def test_score_table_totals(built: Built) -> None:
     totals = [
         [c for c in row if c]
         for t in built.disclosure.tables
+        if t[0][:2] == ["绩效指标", "指标分值"]
         for row in t
         if row and row[0] == "合计"
     ]
@@ -484,14 +485,17 @@ def test_score_table_totals(built: Built) -> None:
 
 FALLING = {  # the totals fall, 机关运行经费 rises, 公务接待费 falls
     "finance.yaml": [
-        ("  total: 753.82 ", "  total: 1000 "),
+        ("  income_total: 753.82 ", "  income_total: 1000 "),
+        ("  expenditure_total: 753.82 ", "  expenditure_total: 1000 "),
         ("  fiscal_total: 753.82 ", "  fiscal_total: 1000 "),
         ("  general_budget: 753.82 ", "  general_budget: 1000 "),
-        ("change_reason: 新增干部暖心关爱帮扶基金、丧葬抚恤金预算", "change_reason: 压减支出"),
-        ("change_reason: 2023年上级调研和其他省市州来昭调研增加", "change_reason: 来昭调研减少"),
+        ("  total: 新增干部暖心关爱帮扶基金、丧葬抚恤金预算", "  total: 压减支出"),
+        ("  fiscal: 新增干部暖心关爱帮扶基金、丧葬抚恤金预算", "  fiscal: 压减支出"),
+        ("  general_budget: 新增干部暖心关爱帮扶基金、丧葬抚恤金预算", "  general_budget: 压减支出"),
+        ("  three_public: 2023年上级调研和其他省市州来昭调研增加", "  three_public: 来昭调研减少"),
         ("vehicle_running: 0, reception: 7.56}", "vehicle_running: 0, reception: 12}"),
-        ("  previous: 325.55", "  previous: 200"),
-        ("reason: 厉行节约，压缩机关运行经费", "reason: 新增办公设备"),
+        ("  operating_costs: 325.55 ", "  operating_costs: 200 "),
+        ("  operating_costs: 厉行节约，压缩机关运行经费", "  operating_costs: 新增办公设备"),
     ],
     "self_evaluation.yaml": [
         ("  previous: 754.02", "  previous: 1000"),
@@ -500,11 +504,12 @@ FALLING = {  # the totals fall, 机关运行经费 rises, 公务接待费 falls
 }
 FLAT = {  # every previous-year figure equals this year's
     "finance.yaml": [
-        ("  total: 753.82 ", "  total: 912.26 "),
+        ("  income_total: 753.82 ", "  income_total: 912.26 "),
+        ("  expenditure_total: 753.82 ", "  expenditure_total: 912.26 "),
         ("  fiscal_total: 753.82 ", "  fiscal_total: 912.26 "),
         ("  general_budget: 753.82 ", "  general_budget: 912.26 "),
         ("vehicle_running: 0, reception: 7.56}", "vehicle_running: 0, reception: 9.4}"),
-        ("  previous: 325.55", "  previous: 289.99"),
+        ("  operating_costs: 325.55 ", "  operating_costs: 289.99 "),
     ],
     "self_evaluation.yaml": [
         ("  previous: 754.02", "  previous: 912.26"),
@@ -597,28 +602,37 @@ def test_unbudgeted_three_public_expense_has_no_bare_zero_rate() -> None:
     from types import SimpleNamespace
 
     from generator.figures import Execution
+    from generator.style import Style
     from generator.textfuncs import budget_sentence
 
     zero, spent = Decimal(0), Decimal("1.5")
     item = SimpleNamespace(budget=zero, actual=spent, execution=Execution(zero, spent))
-    sentence = budget_sentence(item)
+    sentence = budget_sentence({"style": Style(amounts="trim")}, item)
     assert "支出决算为1.5万元" in sentence
     assert not sentence.endswith("完成预算的0。"), sentence
 
 
 # --- one amount changed -------------------------------------------------------------------------
 
-# 一般行政管理事务 +10万元, with the income, 项目支出 and the 类 total that hold it.
+# 一般行政管理事务 +10万元 (a 项目支出), in the income and in 表2, 表3 and 表5 that hold it.
 MUTATION = {
     "finance.yaml": [
-        ("    amount: 912.26", "    amount: 922.26"),
-        ("  project: 226.06", "  project: 236.06"),
+        ("  general_budget: 912.26 ", "  general_budget: 922.26 "),
+        ("{code: '2013202', fiscal: 102.88}", "{code: '2013202', fiscal: 112.88}"),
+        ("{code: '2013202', project: 102.88}", "{code: '2013202', project: 112.88}"),
         (
-            "{code: '2013202', budget: 102.88, actual: 102.88}",
-            "{code: '2013202', budget: 112.88, actual: 112.88}",
+            "{code: '2013202', budget: 102.88, project: 102.88}",
+            "{code: '2013202', budget: 112.88, project: 112.88}",
         ),
-        ("{code: '201', actual: 711.95}", "{code: '201', actual: 721.95}"),
     ],
+}
+# The 附表 (第五部分) print the standard tables: these figures, and only these, move there.
+MUTATED_CELLS = {
+    "912.26": "922.26",  # 本年收入/支出合计, 总计, 一般公共预算 合计
+    "226.06": "236.06",  # 项目支出 合计
+    "711.95": "721.95",  # 一般公共服务支出 (类), 组织事务 (款)
+    "191.06": "201.06",  # their 项目支出
+    "102.88": "112.88",  # 一般行政管理事务 (项)
 }
 REASON = "主要变动原因是新增干部暖心关爱帮扶基金、丧葬抚恤金预算。"
 CHANGED = [  # (the paragraph before, the paragraph after)
@@ -678,6 +692,14 @@ LETTER_BEFORE = "项目支出226.06万元保障"
 LETTER_AFTER = "项目支出236.06万元保障"
 
 
+def appendix_tables(doc: DocxContent) -> list[list[list[str]]]:
+    """The tables of 第五部分 附表 (after its heading; the first 第五部分 is the contents)."""
+    heading = max(
+        i for i, b in enumerate(doc.blocks) if isinstance(b, str) and norm(b) == "第五部分附表"
+    )
+    return [b for b in doc.blocks[heading:] if not isinstance(b, str)]
+
+
 @pytest.fixture(scope="module")
 def mutated(data: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
     root = tmp_path_factory.mktemp("mutated")
@@ -704,8 +726,22 @@ def test_mutation_changes_exactly_the_dependent_sentences(built: Built, mutated:
     assert letter_after == letter_before.replace(LETTER_BEFORE, LETTER_AFTER)
     assert gone == {norm(a) for a, _ in CHANGED} | {letter_before}
     assert new == {norm(b) for _, b in CHANGED} | {letter_after}
-    # no table prints these figures
-    assert after.tables == before.tables
+    # no table before the 附表 prints these figures
+    appendix_before, appendix_after = appendix_tables(before), appendix_tables(after)
+    count = len(appendix_before)
+    assert count >= 9
+    assert after.tables[:-count] == before.tables[:-count]
+    # the 附表 keep their rows; only the cells holding the changed figures move
+    moved: set[tuple[str, str]] = set()
+    assert len(appendix_after) == count
+    for table_before, table_after in zip(appendix_before, appendix_after, strict=True):
+        assert len(table_after) == len(table_before)
+        for row_before, row_after in zip(table_before, table_after, strict=True):
+            assert len(row_after) == len(row_before)
+            for cell_before, cell_after in zip(row_before, row_after, strict=True):
+                if cell_before != cell_after:
+                    moved.add((cell_before, cell_after))
+    assert moved == set(MUTATED_CELLS.items())
 
 
 def test_mutation_reaches_the_letter_and_charts(built: Built, mutated: Built) -> None:
@@ -749,10 +785,14 @@ def test_glossary_follows_the_years_codes(data: Path, tmp_path: Path) -> None:
     edits = {
         "finance.yaml": [
             (
-                "{code: '2013202', budget: 102.88, actual: 102.88}",
-                "{code: '2013202', budget: 191.06, actual: 191.06}",
+                "{code: '2013202', budget: 102.88, project: 102.88}",
+                "{code: '2013202', budget: 191.06, project: 191.06}",
             ),
-            ("  - {code: '2013299', budget: 88.18, actual: 88.18}\n", ""),
+            ("  - {code: '2013299', budget: 88.18, project: 88.18}\n", ""),
+            ("{code: '2013202', project: 102.88}", "{code: '2013202', project: 191.06}"),
+            ("  - {code: '2013299', project: 88.18}\n", ""),
+            ("{code: '2013202', fiscal: 102.88}", "{code: '2013202', fiscal: 191.06}"),
+            ("  - {code: '2013299', fiscal: 88.18}\n", ""),
         ],
     }
     out = build_into(copy_data(data, tmp_path / "data", edits), tmp_path / "out")

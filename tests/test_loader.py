@@ -273,12 +273,12 @@ def test_blank_optional_amount_reads_as_zero(tmp_path: Path) -> None:
     shutil.copytree(DATA, root)
     finance = root / "finance.yaml"
     text = finance.read_text(encoding="utf-8")
-    assert text.count("  project: 226.06\n") == 1
-    finance.write_text(text.replace("  project: 226.06\n", "  project: 226.06\n  other:\n"),
-                       encoding="utf-8")
+    line = "  other: 0                      # 八、其他收入\n"
+    assert text.count(line) == 1
+    finance.write_text(text.replace(line, "  other:\n"), encoding="utf-8")
     dataset, findings = read_dataset(root)
     assert not [f.format() for f in findings if f.is_error]
-    assert dataset["finance.yaml"]["expenditure"]["other"] == 0
+    assert dataset["finance.yaml"]["income"]["other"] == 0
 
 
 def test_missing_file_is_reported_not_raised(tmp_path: Path) -> None:

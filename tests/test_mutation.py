@@ -21,6 +21,7 @@ from generator.audit import audit_report
 from generator.dataset import Dataset, read_dataset
 from generator.derive import Report, derive_report
 from generator.derive_finance import derive_finance
+from generator.style import Style
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "2023"
@@ -44,27 +45,29 @@ def snapshot(report: Report) -> Snapshot:
     out: Snapshot = {
         "income": f.income_total,
         "total": f.expenditure_total,
-        "functional.budget": f.functional.budget,
-        "functional.actual": f.functional.actual,
-        "functional.rate": f.functional.rate,
-        "personnel.total": f.personnel.total,
-        "personnel.items": f.personnel.items_sum,
-        "public.total": f.public.total,
+        "income_grand": f.income_grand,
+        "expenditure_grand": f.expenditure_grand,
+        "general.budget": f.general_execution.budget,
+        "general.actual": f.general_execution.actual,
+        "general.rate": f.general_execution.rate,
+        "personnel.total": f.economic.personnel.total,
+        "personnel.items": f.economic.personnel.items_sum,
+        "public.total": f.economic.public.total,
         "reception.size": f.three_public.reception.change.size,
         "reception.rate": f.three_public.reception.change.rate,
         "operating.size": f.operating_costs.size,
         "operating.rate": f.operating_costs.rate,
     }
-    for key, change in (("total", f.total_change), ("fiscal", f.fiscal_change),
-                        ("general", f.general_change)):
+    for key, change in (("income", f.income_change), ("expenditure", f.expenditure_change),
+                        ("fiscal", f.fiscal_change), ("general", f.general_change)):
         out[f"{key}_change.size"] = change.size
         out[f"{key}_change.rate"] = change.rate
-    for part in (f.basic, f.project, f.other):
+    for part in f.expenditure:
         out[f"share.{part.label}"] = part.share
-    for c in f.functional_classes:
-        out[f"class.{c.code}.amount"] = c.amount
-        out[f"class.{c.code}.share"] = c.share.share
-    for item in f.functional_items:
+    for row, share in zip(f.general.classes, f.general_classes, strict=True):
+        out[f"class.{row.code}.amount"] = share.amount
+        out[f"class.{row.code}.share"] = share.share
+    for item in f.general_items:
         out[f"item.{item.code}.budget"] = item.execution.budget
         out[f"item.{item.code}.actual"] = item.execution.actual
         out[f"item.{item.code}.rate"] = item.execution.rate
@@ -118,8 +121,13 @@ def edit(root: Path, file: str, *pairs: tuple[str, str]) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _pcts(shares) -> list[str]:
-    return [text for _, text in textfuncs.with_pct(shares)]
+def _ctx(report: Report) -> dict[str, Style]:
+    """The render context of the dataset's documents, as far as the filters read it."""
+    return {"style": report.style}
+
+
+def _pcts(report: Report, shares) -> list[str]:
+    return [text for _, text in textfuncs.with_pct(_ctx(report), shares)]
 
 
 def test_the_snapshot_watches_the_figures(baseline: tuple[Dataset, Report]) -> None:
@@ -134,22 +142,26 @@ def test_unchanged_copy_moves_nothing(baseline: tuple[Dataset, Report], data: Pa
 
 
 def test_basic_expenditure(baseline: tuple[Dataset, Report], data: Path) -> None:
-    """基本支出 +14: income, one personnel item and one functional item follow it."""
+    """基本支出 +14 on 2013201: its 项 in 表2, 表3 and 表5, the income, one personnel item (表6)
+    and the totals follow it."""
     edit(data, "finance.yaml",
-         ("  basic: 686.2\n", "  basic: 700.2\n"),
-         ("    amount: 912.26\n", "    amount: 926.26\n"),
-         ("    total: 396.22\n", "    total: 410.22\n"),
-         ("{name: 基本工资, amount: 95.35}", "{name: 基本工资, amount: 109.35}"),
-         ("{code: '2013201', budget: 520.89, actual: 520.89}",
-          "{code: '2013201', budget: 534.89, actual: 534.89}"),
-         ("{code: '201', actual: 711.95}", "{code: '201', actual: 725.95}"))
+         ("  general_budget: 912.26 ", "  general_budget: 926.26 "),
+         ("{code: '2013201', fiscal: 520.89}", "{code: '2013201', fiscal: 534.89}"),
+         ("{code: '2013201', basic: 520.89}", "{code: '2013201', basic: 534.89}"),
+         ("{code: '2013201', budget: 520.89, basic: 520.89}",
+          "{code: '2013201', budget: 534.89, basic: 534.89}"),
+         ("{code: '30101', amount: 95.35}", "{code: '30101', amount: 109.35}"),
+         ("reported: {personnel: 396.22,", "reported: {personnel: 410.22,"))
     report = _derive(data)[1]
     before = snapshot(baseline[1])
     classes = {k for k in before if k.startswith("class.") and k.endswith(".share")}
     assert moved(before, snapshot(report)) == {
-        "income", "total", "functional.budget", "functional.actual",
+        "income", "total", "income_grand", "expenditure_grand",
+        "general.budget", "general.actual",
         "personnel.total", "personnel.items",
-        "total_change.size", "total_change.rate", "fiscal_change.size", "fiscal_change.rate",
+        "income_change.size", "income_change.rate",
+        "expenditure_change.size", "expenditure_change.rate",
+        "fiscal_change.size", "fiscal_change.rate",
         "general_change.size", "general_change.rate",
         "share.基本支出", "share.项目支出", "class.201.amount",
         "item.2013201.budget", "item.2013201.actual",
@@ -157,58 +169,69 @@ def test_basic_expenditure(baseline: tuple[Dataset, Report], data: Path) -> None
     }
     f = report.finance
     assert fmt.wan(f.expenditure_total) == "926.26"
-    assert textfuncs.yoy(f.total_change, 0) == "增加172.44万元，增长23%"
-    assert _pcts(f.spending) == ["75.6%", "24.4%"]
+    assert fmt.wan(f.basic.amount) == "700.2"
+    assert textfuncs.yoy(_ctx(report), f.income_change, "total_change") == (
+        "增加172.44万元，增长23%"
+    )
+    assert _pcts(report, report.style.lines(f.expenditure)) == ["75.6%", "24.4%"]
     # 78.4 + 4.8 + 8.3 + 1.4 + 3.8 + 3.4 = 100.1: the largest share gives the 0.1 back.
-    assert _pcts([c.share for c in f.functional_classes]) == [
+    assert _pcts(report, f.general_classes) == [
         "78.3%", "4.8%", "8.3%", "1.4%", "3.8%", "3.4%",
     ]
 
 
 def test_previous_year_total(baseline: tuple[Dataset, Report], data: Path) -> None:
-    edit(data, "finance.yaml", ("  total: 753.82 ", "  total: 800 "))
+    """Last year's 收入总计 moves its comparison only; 支出总计 has its own."""
+    edit(data, "finance.yaml", ("  income_total: 753.82 ", "  income_total: 800 "))
     report = _derive(data)[1]
     assert moved(snapshot(baseline[1]), snapshot(report)) == {
-        "total_change.size", "total_change.rate",
+        "income_change.size", "income_change.rate",
     }
-    assert textfuncs.yoy(report.finance.total_change, 0) == "增加112.26万元，增长14%"
-    assert textfuncs.yoy(report.finance.general_change, 0) == "增加158.44万元，增长21%"
+    ctx, f = _ctx(report), report.finance
+    assert textfuncs.yoy(ctx, f.income_change, "total_change") == "增加112.26万元，增长14%"
+    assert textfuncs.yoy(ctx, f.expenditure_change, "total_change") == "增加158.44万元，增长21%"
+    assert textfuncs.yoy(ctx, f.general_change, "general_change") == "增加158.44万元，增长21%"
+    assert not f.totals_equal
 
 
 def test_previous_year_total_above_this_year(data: Path) -> None:
-    edit(data, "finance.yaml", ("  total: 753.82 ", "  total: 1000 "))
-    change = _derive(data)[1].finance.total_change
-    assert textfuncs.yoy(change, 0) == "减少87.74万元，下降9%"
+    edit(data, "finance.yaml", ("  income_total: 753.82 ", "  income_total: 1000 "))
+    report = _derive(data)[1]
+    change = report.finance.income_change
+    assert textfuncs.yoy(_ctx(report), change, "total_change") == "减少87.74万元，下降9%"
 
 
 def test_functional_item_budget(baseline: tuple[Dataset, Report], data: Path) -> None:
     edit(data, "finance.yaml", ("{code: '2130599', budget: 35,", "{code: '2130599', budget: 40,"))
     report = _derive(data)[1]
     assert moved(snapshot(baseline[1]), snapshot(report)) == {
-        "functional.budget", "functional.rate", "item.2130599.budget", "item.2130599.rate",
+        "general.budget", "general.rate", "item.2130599.budget", "item.2130599.rate",
     }
-    item = next(i for i in report.finance.functional_items if i.code == "2130599")
+    item = next(i for i in report.finance.general_items if i.code == "2130599")
     assert fmt.pct(item.execution.rate) == "87.5%"
     assert textfuncs.against_budget(item.execution) == "小于预算数"
-    assert fmt.wan(report.finance.functional.budget) == "917.26"
+    assert fmt.wan(report.finance.general_execution.budget) == "917.26"
 
 
 def test_functional_item_actual(baseline: tuple[Dataset, Report], data: Path) -> None:
-    """6 moved from 一般公共服务 to 教育: their 类 and shares move, the totals do not."""
+    """6 moved from 一般公共服务 to 教育 (in 表2, 表3 and 表5): their 类 and shares move, the
+    totals do not."""
     edit(data, "finance.yaml",
-         ("{code: '2013201', budget: 520.89, actual: 520.89}",
-          "{code: '2013201', budget: 514.89, actual: 514.89}"),
-         ("{code: '2059999', budget: 44.2, actual: 44.2}",
-          "{code: '2059999', budget: 50.2, actual: 50.2}"),
-         ("{code: '201', actual: 711.95}", "{code: '201', actual: 705.95}"),
-         ("{code: '205', actual: 44.2}", "{code: '205', actual: 50.2}"))
+         ("{code: '2013201', fiscal: 520.89}", "{code: '2013201', fiscal: 514.89}"),
+         ("{code: '2059999', fiscal: 44.2}", "{code: '2059999', fiscal: 50.2}"),
+         ("{code: '2013201', basic: 520.89}", "{code: '2013201', basic: 514.89}"),
+         ("{code: '2059999', basic: 44.2}", "{code: '2059999', basic: 50.2}"),
+         ("{code: '2013201', budget: 520.89, basic: 520.89}",
+          "{code: '2013201', budget: 514.89, basic: 514.89}"),
+         ("{code: '2059999', budget: 44.2, basic: 44.2}",
+          "{code: '2059999', budget: 50.2, basic: 50.2}"))
     report = _derive(data)[1]
     assert moved(snapshot(baseline[1]), snapshot(report)) == {
         "class.201.amount", "class.201.share", "class.205.amount", "class.205.share",
         "item.2013201.budget", "item.2013201.actual",
         "item.2059999.budget", "item.2059999.actual",
     }
-    shares = _pcts([c.share for c in report.finance.functional_classes])
+    shares = _pcts(report, report.finance.general_classes)
     assert shares[:2] == ["77.4%", "5.5%"]
     assert sum(D(s.rstrip("%")) for s in shares) == 100
 
@@ -223,7 +246,7 @@ def test_project_executed(baseline: tuple[Dataset, Report], data: Path) -> None:
     }
     project = report.projects[1]
     assert fmt.pct(project.execution.rate, 2, keep_zeros=True) == "95.00%"
-    assert textfuncs.balance_words(project.execution) == "结余5万元"
+    assert textfuncs.balance_words(_ctx(report), project.execution) == "结余5万元"
     letter = next(x for x in report.letters if x.project.index == 2)
     assert fmt.score(letter.scores.total) == "97"  # 预算结余率 (1 − 0.05/0.1) × 6 = 3
     row = next(r for r in report.evaluation.scores.rows if r.key == "预算结余率")
@@ -234,7 +257,7 @@ def test_project_executed(baseline: tuple[Dataset, Report], data: Path) -> None:
 def test_project_executed_in_full(data: Path) -> None:
     edit(data, P02, ("    executed: 7.85\n", "    executed: 100\n"))
     report = _derive(data)[1]
-    assert textfuncs.balance_words(report.projects[1].execution) == "无结余"
+    assert textfuncs.balance_words(_ctx(report), report.projects[1].execution) == "无结余"
     letter = next(x for x in report.letters if x.project.index == 2)
     assert fmt.score(letter.scores.total) == "100"
 
@@ -266,17 +289,22 @@ def test_finance_figures_follow_any_amounts(
     baseline: tuple[Dataset, Report], basic: Decimal, project: Decimal, previous: Decimal
 ) -> None:
     raw = copy.deepcopy(baseline[0]["finance.yaml"])
-    raw["expenditure"].update(basic=basic, project=project)
-    raw["previous"]["total"] = previous
-    f = derive_finance(raw)
+    raw["expenditure_by_function"] = [
+        {"code": "2013201", "basic": basic, "name": ""},
+        {"code": "2013202", "project": project, "name": ""},
+    ]
+    raw["previous"]["expenditure_total"] = previous
+    f = derive_finance(raw, baseline[1].year)
     total = basic + project
-    assert f.expenditure_total == total
-    assert f.total_change.diff == total - previous
+    assert f.expenditure_total == f.expenditure_grand == total
+    assert (f.basic.amount, f.project.amount) == (basic, project)
+    assert f.expenditure_change.diff == total - previous
     expected_rate = None if previous == 0 else abs(total - previous) / previous
-    assert f.total_change.rate == expected_rate
-    printed = _pcts(f.spending)
+    assert f.expenditure_change.rate == expected_rate
+    printed = _pcts(baseline[1], [f.basic, f.project])
     if total:
         assert sum(D(p.rstrip("%")) for p in printed) == 100
     else:
-        assert printed == ["0", "0"]
-    assert f.personnel.total == D("396.22")  # unrelated facts stay put
+        assert printed == ["0%", "0%"]
+    assert f.economic.personnel.total == D("396.22")  # unrelated facts stay put
+    assert f.income_change == baseline[1].finance.income_change

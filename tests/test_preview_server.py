@@ -71,6 +71,8 @@ class FakeEngine:
         self.lock = threading.Lock()
 
     def state(self) -> dict[str, Any]:
+        if self.pdf_error == "state":
+            raise RuntimeError("出错了" * 100)
         return {"docs": [{"id": d, "title": t} for d, t in self.docs.items()], "problems": []}
 
     def summary(self) -> dict[str, Any]:
@@ -544,12 +546,39 @@ def test_the_three_folders_are_served(server: PreviewServer, engine: FakeEngine)
     assert get(server, "/files/output/nothing.pdf").status == 404
 
 
+def test_charts_are_served_by_key(server: PreviewServer, engine: FakeEngine) -> None:
+    drawn: Future[bytes] = Future()
+    drawn.set_result(b"\x89PNG-stand-in")
+    failed: Future[bytes] = Future()
+    failed.set_exception(ValueError("坏" * 500))
+    dropped: Future[bytes] = Future()
+    dropped.cancel()
+    engine.charts.futures.update({"drawn": drawn, "failed": failed, "dropped": dropped})
+    answer = get(server, "/chart/drawn.png")
+    assert answer.body == b"\x89PNG-stand-in" and "immutable" in answer.headers["cache-control"]
+    for key in ("failed", "dropped"):
+        answer = get(server, f"/chart/{key}.png")
+        assert answer.status == 200 and "图表无法绘制" in answer.text
+        assert answer.headers["content-type"].startswith("image/svg+xml")
+
+
 def test_errors_are_in_chinese(server: PreviewServer) -> None:
     assert "没有这个地址" in get(server, "/nowhere").text
     assert "没有这份文档" in get(server, "/api/doc/ffffffffffff").error
     assert "没有这个图表" in get(server, "/chart/abc.png").text
     answer = get(server, f"/api/pdf/{DOC_A}")
     assert answer.status == 405 and "不支持该请求方法" in answer.error
+
+
+def test_an_internal_error_is_answered_in_chinese(
+    server: PreviewServer, engine: FakeEngine
+) -> None:
+    engine.pdf_error = "state"  # the stand-in's /api/state raises
+    answer = get(server, "/api/state")
+    assert answer.status == 500 and answer.error.startswith("预览内部错误：出错了")
+    assert len(answer.error) <= 200
+    engine.pdf_error = None
+    assert get(server, "/api/state").status == 200
 
 
 def test_long_values_are_shortened_in_messages(server: PreviewServer, engine: FakeEngine) -> None:

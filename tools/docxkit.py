@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -38,8 +40,22 @@ def new_document() -> Document:
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
     _styles(doc)
-    _page_numbers(section)
+    _page_numbers(doc, section)
     return doc
+
+
+def landscape_section(doc: Document) -> None:
+    """A new section on a new page, A4 landscape, with the page numbers carried on."""
+    from docx.enum.section import WD_SECTION
+
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21)
+    section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.2)
+    section.left_margin, section.right_margin = Cm(2.1), Cm(2.1)
+    previous = doc.sections[-2]._sectPr
+    for ref in previous.findall(qn("w:footerReference")):  # the same footer, stated again
+        section._sectPr.insert(0, copy.deepcopy(ref))
 
 
 def _styles(doc: Document) -> None:
@@ -81,14 +97,70 @@ def _styles(doc: Document) -> None:
     plain = doc.styles.add_style("Flush", 1)
     plain.base_style = normal
     plain.paragraph_format.first_line_indent = Pt(0)
+    table_text.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    _gongwen_styles(doc)
 
 
-def _page_numbers(section) -> None:
-    para = section.footer.paragraphs[0]
-    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    para.add_run("— ")
-    add_field(para, "PAGE", "1")
-    para.add_run(" —")
+def _gongwen_styles(doc: Document) -> None:
+    """Heading 4 (1. in 仿宋); Annex Heading 1-4 (Heading n's look, outside the table of
+    contents: for letters and tables inside the disclosure); Table Title (centred above a
+    table, kept with it) and Table Unit (the 单位 line, right)."""
+    normal = doc.styles["Normal"]
+    h4 = doc.styles["Heading 4"]
+    set_font(h4, BODY_FONT, 16, bold=False)
+    h4.font.italic = False
+    h4.font.color.rgb = None
+    h4.paragraph_format.first_line_indent = Pt(32)
+    h4.paragraph_format.keep_with_next = True
+    for level in range(1, 5):
+        annex = doc.styles.add_style(f"Annex Heading {level}", 1)
+        annex.base_style = doc.styles[f"Heading {level}"]
+        annex.next_paragraph_style = normal
+        ppr = annex.element.get_or_add_pPr()
+        outline = OxmlElement("w:outlineLvl")
+        outline.set(qn("w:val"), "9")  # body text: never in a table of contents
+        ppr.append(outline)
+    title = doc.styles.add_style("Table Title", 1)
+    title.base_style = normal
+    set_font(title, HEI, 16)
+    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.first_line_indent = Pt(0)
+    title.paragraph_format.keep_with_next = True
+    unit = doc.styles.add_style("Table Unit", 1)
+    unit.base_style = doc.styles["Table Text"]
+    unit.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    unit.paragraph_format.keep_with_next = True
+
+
+def _page_numbers(doc: Document, section) -> None:
+    """GB/T 9704: "— N —" in 4号 宋体, odd pages right and even pages left, one character in
+    from the edge. (The disclosure's cover and contents lose them at render time.)"""
+    doc.settings.odd_and_even_pages_header_footer = True
+    for footer, align in (
+        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
+        footer.is_linked_to_previous = False
+        para = footer.paragraphs[0]
+        para.alignment = align
+        side = "right_indent" if align == WD_ALIGN_PARAGRAPH.RIGHT else "left_indent"
+        setattr(para.paragraph_format, side, Pt(14))
+        para.paragraph_format.first_line_indent = Pt(0)
+        for text in ("— ", None, " —"):
+            if text is None:
+                add_field(para, "PAGE", "1")
+            else:
+                para.add_run(text)
+        for run in para.runs:
+            set_font(run, "宋体", 14)
+
+
+def repeat_header(row) -> None:
+    """Mark a table row (python-docx _Row) as a header row repeated on every page; header rows
+    must be the table's first rows. Bold is added at render time."""
+    trpr = row._tr.get_or_add_trPr()
+    if trpr.find(qn("w:tblHeader")) is None:
+        trpr.append(OxmlElement("w:tblHeader"))
 
 
 def add_field(paragraph, instruction: str, shown: str) -> None:

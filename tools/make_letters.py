@@ -132,9 +132,7 @@ def department_letter(doc) -> None:
               "{{ f.economic.personnel.total|wan }}万元按月保障在职人员工资保险；公用支出及其他运转类"
               "{{ f.economic.public.total|wan }}万元保障各项日常工作正常运转，包括办公费、差旅费、公务接待费、"
               "印刷费等支出；项目支出{{ f.project.amount|wan }}万元保障"
-              "{{ ev.texts.budget_projects_text }}项目的顺利开展。支付过程及时有力，控制有度，"
-              "无低效无效率资金使用情况，无违规记录，实现了年初制定的绩效目标。日常公用经费如办公费、"
-              "印刷费、会议费等年初预算数与决算实际数对比在正常范围内。")
+              "{{ ev.texts.budget_projects_text }}项目的顺利开展。{{ ev.texts.management_summary }}")
     para(doc, "(二)结果应用公开情况")
     para(doc, "{{ ev.texts.results_disclosure }}")
     para(doc, "(三)自评质量")
@@ -178,23 +176,22 @@ def project_letter(doc, var: str = "l") -> None:
               f"{{{{ {var}.funds.adjustment|abs|wan }}}}万元，项目总预算{{{{ {var}.funds.budget|wan }}}}"
               "万元。")
     para(doc, "（二）项目绩效目标。{{ %s.texts.goal }}" % var)
-    para(doc, "（三）项目资金申报相符性。该项目申报内容与具体实施内容相符，申报目标是合理可行的。")
+    para(doc, "（三）项目资金申报相符性。{{ %s.texts.consistency }}" % var)
     para(doc, "（四）自评步骤及方法。项目支出经费依据{{ ev.texts.method_basis }}文件自评且逐项量分。")
     para(doc, "二、项目实施及管理情况", "Heading 2")
     para(doc, "（一）资金计划、到位及使用情况")
     para(doc, f"1.资金计划及到位，项目支出经费{{{{ funds_source({var}.funds) }}}}财政拨款资金为"
-              f"{{{{ {var}.funds.budget|wan }}}}万元，资金到位情况与资金计划相符，到位率100%。")
+              f"{{{{ {var}.funds.budget|wan }}}}万元，{{% if {var}.fully_arrived %}}资金到位情况与资金"
+              f"计划相符{{% else %}}实际到位{{{{ {var}.arrived|wan }}}}万元{{% endif %}}，到位率"
+              f"{{{{ {var}.arrival_rate|pct('execution') }}}}。")
     para(doc, "2.资金使用")
     para(doc, f"截止{Y}年12月31日，该项目资金已支付{{{{ {var}.funds.executed|wan }}}}万元，支付率"
               f"{{{{ {var}.funds.execution.rate|pct(2) }}}}，{Y}年该项目经费"
-              f"{{{{ balance_words({var}.funds.execution) }}}}。资金用于的范围、支付标准、支付进度、"
-              "支付依据等合规合法，并与预算相符。")
+              f"{{{{ balance_words({var}.funds.execution) }}}}。{{{{ {var}.texts.fund_use }}}}")
     para(doc, "（二）项目财务管理情况")
-    para(doc, "该项经费严格按照项目财务管理制度执行、机构设置健全，会计核算及账务处理到位。严格执行财务"
-              "管理制度、财务处理及时、会计核算规范。")
+    para(doc, "{{ %s.texts.financial_management }}" % var)
     para(doc, "（三）项目组织实施及管理情况")
-    para(doc, "该项目严格按照相关制度管理和实施，严格项目监管，项目进展都严格按照相关要求执行，并做好资金"
-              "支付报批程序和的审核审批手续。")
+    para(doc, "{{ %s.texts.implementation }}" % var)
     para(doc, "三、项目绩效情况", "Heading 2")
     para(doc, "（一）项目完成情况")
     para(doc, "{{ %s.texts.completion }}" % var)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from docxkit import (
     headings,
+    landscape_section,
     lines,
     move_after,
     new_document,
@@ -140,9 +141,11 @@ def part_two_three_public(doc) -> None:
               "'{label}支出决算{amount}万元，占{pct}') }}具体情况如下：")
     chart(doc, "three_public", "（图7：“三公”经费财政拨款支出结构）")
     para(doc, f"1.因公出国（境）经费{{{{ budget_sentence({t}.abroad) }}}}因公出国（境）支出决算较"
-              f"{P}年度{{{{ {t}.abroad.change|yoy('three_public_change', {flat}) }}}}。")
+              f"{P}年度{{{{ {t}.abroad.change|yoy('three_public_change', {flat}) }}}}。"
+              f"{{% if {t}.reasons.abroad %}}主要原因是{{{{ {t}.reasons.abroad }}}}。{{% endif %}}")
     para(doc, f"2.公务用车购置及运行维护费{{{{ budget_sentence({t}.vehicle, ',') }}}}公务用车购置及"
-              f"运行维护费支出决算比{P}年度{{{{ {t}.vehicle.change|yoy('three_public_change', {flat}) }}}}。")
+              f"运行维护费支出决算比{P}年度{{{{ {t}.vehicle.change|yoy('three_public_change', {flat}) }}}}。"
+              f"{{% if {t}.reasons.vehicle %}}主要原因是{{{{ {t}.reasons.vehicle }}}}。{{% endif %}}")
     para(doc, f"其中：公务用车购置费支出{{{{ {t}.vehicle_purchase.actual|wan }}}}万元。全年按规定"
               f"更新购置公务用车{{{{ {t}.vehicles_bought_count }}}}辆{{% if {t}.vehicles_bought %}}，其中："
               f"{{% for k, n, a in {t}.vehicles_bought %}}{{{{ k }}}}{{{{ n }}}}辆、金额{{{{ a|wan }}}}万元"
@@ -153,7 +156,8 @@ def part_two_three_public(doc) -> None:
     para(doc, f"公务用车运行维护费支出{{{{ {t}.vehicle_running.actual|wan }}}}万元。")
     para(doc, f"3.公务接待费{{{{ budget_sentence({t}.reception) }}}}公务接待费支出决算比{P}年度"
               f"{{{{ {t}.reception.change|yoy('three_public_change', {flat}) }}}}。"
-              f"{{% if {t}.change_reason %}}主要原因是{{{{ {t}.change_reason }}}}。{{% endif %}}其中：")
+              f"{{% if {t}.reasons.reception %}}主要原因是{{{{ {t}.reasons.reception }}}}。{{% endif %}}"
+              "其中：")
     para(doc, f"国内公务接待支出{{{{ {t}.domestic.amount|wan }}}}万元。{{% if {t}.purpose %}}主要用于"
               f"{{{{ {t}.purpose }}}}。{{% endif %}}"
               f"国内公务接待{{{{ {t}.domestic.batches }}}}批次，{{{{ {t}.domestic.persons }}}}人次，"
@@ -230,7 +234,7 @@ def build_disclosure() -> None:
     part_three(doc)
     page_break(doc)
     para(doc, "第四部分  附件", "Heading 1")
-    entries = headings(doc)
+    entries = headings(doc) + [(1, ANNEX_TABLES)]
     before = len(doc.paragraphs)
     table_of_contents(doc, entries)
     move_after(contents, doc.paragraphs[before:])
@@ -238,7 +242,18 @@ def build_disclosure() -> None:
 
     department_letter(doc)
     project_annexes(doc)
+    annex_tables(doc)
     doc.save(OUT / "disclosure.docx")
+
+
+ANNEX_TABLES = "第五部分  附表"
+
+
+def annex_tables(doc) -> None:
+    """第五部分 附表 on landscape pages: the standard tables (generator/annex.py)."""
+    landscape_section(doc)
+    para(doc, ANNEX_TABLES, "Heading 1")
+    para(doc, "{{p annex_tables }}")
 
 
 def main() -> int:

@@ -17,7 +17,7 @@ from generator.charts.style import (
     FIG_PX,
     FONT_SIZE,
     GRID_COLOR,
-    TITLE_SIZE,
+    MIN_FONT_SIZE,
     _colors,
     _figure,
     _overlap,
@@ -34,7 +34,12 @@ __all__ = ["MAX_SERIES", "draw_bars"]
 
 MAX_SERIES = 6  # more years than this would not fit in the legend row beside the unit
 
-_BAR_LABEL_STEPS: tuple[tuple[float, float], ...] = ((8, 0), (7, 0), (6, 0), (7, 90), (6, 90))
+# Value labels: 10 pt, then 9 pt, then upright; never below 9 pt in print.
+_BAR_LABEL_STEPS: tuple[tuple[float, float], ...] = (
+    (FONT_SIZE, 0),
+    (MIN_FONT_SIZE, 0),
+    (MIN_FONT_SIZE, 90),
+)
 
 
 def _bar_data(
@@ -138,17 +143,22 @@ def _fit_headroom(ax: Axes, texts: Sequence[Text]) -> None:
 
 
 def _bar_header(fig: Figure, ax: Axes, title: str, unit: str, count: int) -> None:
-    fig.suptitle(title, fontsize=TITLE_SIZE, fontweight="bold", y=0.975)
-    ax.legend(
-        loc="lower right",
-        bbox_to_anchor=(1.0, 1.01),
-        ncols=count,
-        handlelength=1.0,
-        handleheight=1.0,
-        borderaxespad=0.2,
-        columnspacing=1.2,
-    )
-    ax.text(0, 1.03, f"单位：{unit}", transform=ax.transAxes, ha="left", va="bottom")
+    """Unit at the top left, legend at the top right (in two rows if one would reach the
+    unit); no title: the caption below the chart is its title."""
+    unit_text = ax.text(0, 1.03, f"单位：{unit}", transform=ax.transAxes, ha="left", va="bottom")
+    renderer = _renderer(fig)
+    for columns in (count, -(-count // 2)):
+        legend = ax.legend(
+            loc="lower right",
+            bbox_to_anchor=(1.0, 1.01),
+            ncols=columns,
+            handlelength=1.0,
+            handleheight=1.0,
+            borderaxespad=0.2,
+            columnspacing=1.2,
+        )
+        if not legend.get_window_extent(renderer).overlaps(unit_text.get_window_extent(renderer)):
+            return
 
 
 def _build_bars(
@@ -159,9 +169,9 @@ def _build_bars(
     unit: str,
 ) -> None:
     data = _bar_data(groups, series)
-    ax = fig.add_axes((0.09, 0.12, 0.89, 0.68))
+    ax = fig.add_axes((0.1, 0.12, 0.88, 0.76))
     lines = _wrap_groups(ax, groups)
-    ax.set_position((0.09, 0.06 + 0.055 * lines, 0.89, 0.74 - 0.055 * lines))
+    ax.set_position((0.1, 0.04 + 0.065 * lines, 0.88, 0.76 - 0.065 * lines))
     containers = _plot_bars(ax, [name for name, _ in series], data)
     _style_bar_axes(ax, data)
     _bar_header(fig, ax, title, unit, len(series))

@@ -18,7 +18,7 @@ from generator.charts.style import (
     DPI,
     FIG_PX,
     FONT_SIZE,
-    TITLE_SIZE,
+    MIN_FONT_SIZE,
     _colors,
     _figure,
     _overlap,
@@ -38,16 +38,23 @@ __all__ = ["EMPTY_PIE_TEXT", "MIN_PIE_LABEL_SHARE", "draw_pie"]
 MIN_PIE_LABEL_SHARE = Decimal("0.05")  # slices below 5% get no label on the pie
 EMPTY_PIE_TEXT = "本年无支出"
 
-_PIE_LABEL_SIZES: tuple[float, ...] = (8, 7.5, 7, 6.5, 6)
-_LEGEND_STEPS: tuple[tuple[int, float], ...] = ((1, 8), (1, 7), (2, 7), (2, 6), (3, 6), (3, 5))
-_LEGEND_BOX = (FIG_PX[0] * 0.47, FIG_PX[1] * 0.84)  # room beside the pie, in pixels
+# Never below 9 pt in print: labels that still collide are left to the legend.
+_PIE_LABEL_SIZES: tuple[float, ...] = (FONT_SIZE, MIN_FONT_SIZE)
+_LEGEND_STEPS: tuple[tuple[int, float], ...] = (
+    (1, FONT_SIZE),
+    (1, MIN_FONT_SIZE),
+    (2, MIN_FONT_SIZE),
+    (3, MIN_FONT_SIZE),
+)
+_PIE_BOX = (0.02, 0.04, 0.44, 0.92)  # the pie's axes, in figure fractions
+_LEGEND_BOX = (FIG_PX[0] * 0.5, FIG_PX[1] * 0.94)  # room beside the pie, in pixels
 
 
 def _draw_empty_pie(ax: Axes, text: str) -> None:
     from matplotlib.patches import Circle
 
     ax.add_patch(Circle((0, 0), 1, facecolor="#F2F2F2", edgecolor="#BFBFBF", linewidth=1))
-    ax.text(0, 0, text, ha="center", va="center", fontsize=10, color=AXIS_COLOR)
+    ax.text(0, 0, text, ha="center", va="center", fontsize=FONT_SIZE, color=AXIS_COLOR)
 
 
 def _wedge_text(ax: Axes, x: float, y: float, text: str, color: str, size: float) -> Text:
@@ -83,12 +90,19 @@ def _label_wedges(
 
 
 def _fit_texts(texts: Sequence[Text], sizes: Sequence[float], renderer: RendererBase) -> None:
-    """Shrink texts step by step until none overlap."""
+    """Shrink texts step by step until none overlap; then hide the labels of the smallest
+    wedges (they stay in the legend) rather than print below 9 pt."""
     for size in sizes:
         for text in texts:
             text.set_fontsize(size)
         if not _overlap(texts, renderer):
             return
+    shown = list(texts)
+    for text in reversed(texts):  # wedges go from the largest share down
+        if not _overlap(shown, renderer):
+            return
+        text.set_visible(False)
+        shown.remove(text)
 
 
 def _wrap_legend(labels: Sequence[str], columns: int, size: float) -> list[str]:
@@ -105,7 +119,7 @@ def _add_legend(
         handles,
         labels,
         loc="center left",
-        bbox_to_anchor=(0.51, 0.45),
+        bbox_to_anchor=(0.48, 0.5),
         ncols=columns,
         fontsize=size,
         handlelength=1.0,
@@ -130,6 +144,17 @@ def _pie_legend(fig: Figure, slices: Sequence[Slice], colors: Sequence[str], uni
             return
         if (columns, size) != _LEGEND_STEPS[-1]:
             legend.remove()
+    _grow_to(fig, box.height / _LEGEND_BOX[1])  # too many parts for 9 pt: a taller figure
+
+
+def _grow_to(fig: Figure, factor: float) -> None:
+    """Make the figure `factor` times taller, the pie keeping its size at the top left."""
+    width, height = fig.get_size_inches()
+    fig.set_size_inches(width, height * factor * 1.04)
+    for ax in fig.axes:
+        x0, y0, w, h = _PIE_BOX
+        scale = 1 / (factor * 1.04)
+        ax.set_position((x0, 1 - (1 - y0 - h) * scale - h * scale, w, h * scale))
 
 
 def _build_pie(
@@ -138,11 +163,13 @@ def _build_pie(
     values = _slice_values(slices)
     total = sum(values, Decimal(0))
     colors = _colors(len(slices))
-    fig.suptitle(title, fontsize=TITLE_SIZE, fontweight="bold", y=0.975)
-    ax = fig.add_axes((0.02, 0.03, 0.47, 0.83))
+    drawn = [(s, v, c) for s, v, c in zip(slices, values, colors, strict=True) if v > 0]
+    if len(drawn) == 1:  # a whole of one part: a full bar, not a one-slice pie
+        _build_whole(fig, drawn[0], total, slices, colors, unit)
+        return
+    ax = fig.add_axes(_PIE_BOX)
     ax.set_aspect("equal")
     ax.axis("off")
-    drawn = [(s, v, c) for s, v, c in zip(slices, values, colors, strict=True) if v > 0]
     if drawn:
         wedges, _ = ax.pie(
             [float(v) for _, v, _ in drawn],
@@ -161,6 +188,43 @@ def _build_pie(
         _pie_legend(fig, slices, colors, unit)
 
 
+def _build_whole(
+    fig: Figure,
+    part: tuple[Slice, Decimal, str],
+    total: Decimal,
+    slices: Sequence[Slice],
+    colors: Sequence[str],
+    unit: str,
+) -> None:
+    """One bar the width of the whole, naming the part and its share; the legend below lists
+    every part (the zero ones included), as the pies' legends do."""
+    from matplotlib.patches import Patch
+
+    item, value, color = part
+    ax = fig.add_axes((0.04, 0.5, 0.92, 0.3))
+    ax.axis("off")
+    ax.barh([0], [1.0], height=1.0, color=color, edgecolor="white")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-0.5, 0.5)
+    label = f"{item.label}  {item.share_text or format_share(value, total)}"
+    _wedge_text(ax, 0.5, 0, label, color, FONT_SIZE)
+    handles = [Patch(facecolor=c, edgecolor="none") for c in colors]
+    columns = 1 if len(slices) <= 3 else 2
+    fig.legend(
+        handles,
+        _wrap_legend(pie_legend_labels(slices, unit), columns, MIN_FONT_SIZE),
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.44),
+        ncols=columns,
+        fontsize=MIN_FONT_SIZE,
+        handlelength=1.0,
+        handleheight=1.0,
+        labelspacing=0.5,
+        columnspacing=1.5,
+        borderaxespad=0,
+    )
+
+
 def draw_pie(
     title: str,
     slices: Sequence[Slice],
@@ -170,8 +234,9 @@ def draw_pie(
 ) -> bytes:
     """Structure pie as PNG bytes, with a legend listing label, amount and share of every slice.
 
-    Slices under 5% are drawn unlabelled, zero slices only appear in the legend, and an
-    all-zero (or empty) input draws a grey disc with empty_text centred.
+    Slices under 5% are drawn unlabelled, zero slices only appear in the legend, an all-zero
+    (or empty) input draws a grey disc with empty_text centred, and a whole of a single
+    non-zero part is drawn as one full bar. `title` is not drawn: the caption is the title.
     """
     with _figure() as fig:
         _build_pie(fig, title, slices, unit, empty_text)

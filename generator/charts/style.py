@@ -26,12 +26,14 @@ __all__ = [
     "FONT_CANDIDATES",
     "FONT_SIZE",
     "GRID_COLOR",
+    "MIN_FONT_SIZE",
     "PALETTE",
     "TEXT_COLOR",
     "TITLE_SIZE",
     "ChartFontError",
     "cjk_font",
     "find_cjk_font",
+    "print_pt",
 ]
 
 # Preferred CJK fonts, in order. Noto must be asked for by family name: the .ttc file
@@ -65,8 +67,18 @@ FIG_SIZE = (FIG_PX[0] / DPI, FIG_PX[1] / DPI)
 TEXT_COLOR = "#262626"
 AXIS_COLOR = "#595959"
 GRID_COLOR = "#D9D9D9"
-FONT_SIZE = 8.0
-TITLE_SIZE = 11.0
+PRINT_WIDTH_CM = 15.0  # the documents place every chart 15 cm wide
+
+
+def print_pt(points: float) -> float:
+    """The font size, in the figure's points, that prints at `points` when the image is placed
+    PRINT_WIDTH_CM wide (the figure is FIG_SIZE inches wide)."""
+    return points * FIG_SIZE[0] / (PRINT_WIDTH_CM / 2.54)
+
+
+FONT_SIZE = print_pt(10.0)  # labels, legends, ticks
+MIN_FONT_SIZE = print_pt(9.0)  # nothing prints smaller
+TITLE_SIZE = print_pt(12.0)  # kept for callers; charts carry no title (the caption is it)
 
 
 class ChartFontError(RuntimeError):

@@ -163,13 +163,13 @@ class Routes:
         if future is None:
             return error_response(request.url.path, 404, "没有这个图表")
         try:
-            waiting = asyncio.shield(asyncio.wrap_future(future))
-            png = await asyncio.wait_for(waiting, CHART_WAIT)
+            png = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), CHART_WAIT)
+        except asyncio.CancelledError:
+            if not future.cancelled():
+                raise  # the request itself was cancelled
+            return _chart_error("数据已改变，请刷新")
         except Exception as exc:  # noqa: BLE001 - shown in place of the chart
-            why = "绘制超时" if isinstance(exc, TimeoutError) else str(exc)
-            return Response(
-                _error_svg(f"图表无法绘制：{why}"), 200, media_type="image/svg+xml; charset=utf-8"
-            )
+            return _chart_error("绘制超时" if isinstance(exc, TimeoutError) else str(exc))
         return Response(png, 200, {"Cache-Control": "max-age=86400, immutable"}, "image/png")
 
     def source(self, request: Request) -> Response:
@@ -257,6 +257,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _crash(request: Request, exc: Exception) -> Response:
     detail = str(exc) or exc.__class__.__name__
     return error_response(request.url.path, 500, f"预览内部错误：{detail}")
+
+
+def _chart_error(why: str) -> Response:
+    svg = _error_svg(f"图表无法绘制：{why}")
+    return Response(svg, 200, media_type="image/svg+xml; charset=utf-8")
 
 
 def _error_svg(message: str) -> bytes:

@@ -82,6 +82,22 @@ def warm_class() -> type:
     return WarmTemplate
 
 
+def _full_context(context: Mapping[str, Any], pictures: Mapping[str, Any]) -> dict[str, Any]:
+    """The context render_docx gives the template: the charts, the dataset's house style (every
+    filter prints through it) and the 第五部分 附表, each unless the caller gave its own."""
+    full = {**context, "chart": pictures}
+    if "style" not in full and "r" in full:
+        full["style"] = full["r"].style
+    if "annex_tables" not in full and "r" in full:
+        try:
+            from generator.annex import AnnexTables
+        except ImportError:  # a build without the 附表
+            pass
+        else:
+            full["annex_tables"] = AnnexTables(full["r"])
+    return full
+
+
 def render_document(template: Path, context: Mapping[str, Any],
                     images: Mapping[str, Image] | None = None) -> Any:
     """Render like render_docx, keeping the result in memory (its `.docx` is the Document)."""
@@ -96,7 +112,9 @@ def render_document(template: Path, context: Mapping[str, Any],
             name: InlineImage(tpl, io.BytesIO(img.png), width=Cm(img.width_cm))
             for name, img in (images or {}).items()
         }
-        tpl.render({**context, "chart": pictures}, _environment(), autoescape=True)
+        full = _full_context(context, pictures)
+        tpl.warm_fonts = getattr(full.get("style"), "fonts", None)
+        tpl.render(full, _environment(), autoescape=True)
     except Exception as exc:  # noqa: BLE001 - the build says what is wrong, in its words
         core.render_docx(template, context, images)
         raise TemplateError(f"模板 {template.name} 无法生成：{exc}") from exc
@@ -104,7 +122,9 @@ def render_document(template: Path, context: Mapping[str, Any],
 
 
 def to_bytes(tpl: Any) -> bytes:
-    """The rendered document as .docx bytes."""
+    """The rendered document as .docx bytes, typeset as render_docx typesets them."""
     buffer = io.BytesIO()
     tpl.save(buffer)
-    return core.normalize_zip(buffer.getvalue())
+    data = core.normalize_zip(buffer.getvalue())
+    typeset = getattr(core, "typeset_docx", None)
+    return data if typeset is None else typeset(data, getattr(tpl, "warm_fonts", None))

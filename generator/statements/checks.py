@@ -50,15 +50,33 @@ def identities(st: Statements, facts: dict[str, Any]) -> list[Identity]:
     income = facts.get("income", {})
     income_total = sum(income.values(), ZERO)
     if 1 in st.tables and 2 in st.tables:
-        total, n = _items(facts["income_by_function"], tuple(st.tables[2].columns[
-            "income_by_function"]))
-        found.append(Identity("表1 本年收入合计 = 表2 合计", "表1 本年收入合计", income_total,
-                              "表2 各项合计", total, n + len(income)))
+        total, n = _items(
+            facts["income_by_function"], tuple(st.tables[2].columns["income_by_function"])
+        )
+        found.append(
+            Identity(
+                "表1 本年收入合计 = 表2 合计",
+                "表1 本年收入合计",
+                income_total,
+                "表2 各项合计",
+                total,
+                n + len(income),
+            )
+        )
     if 1 in st.tables and 3 in st.tables and "expenditure_total" in printed[1]:
-        total, n = _items(facts["expenditure_by_function"], tuple(st.tables[3].columns[
-            "expenditure_by_function"]))
-        found.append(Identity("表1 本年支出合计 = 表3 合计", "表1 本年支出合计",
-                              printed[1]["expenditure_total"], "表3 各项合计", total, n + 1))
+        total, n = _items(
+            facts["expenditure_by_function"], tuple(st.tables[3].columns["expenditure_by_function"])
+        )
+        found.append(
+            Identity(
+                "表1 本年支出合计 = 表3 合计",
+                "表1 本年支出合计",
+                printed[1]["expenditure_total"],
+                "表3 各项合计",
+                total,
+                n + 1,
+            )
+        )
     if 1 in st.tables and "expenditure_total" in printed[1]:
         left = income_total + facts.get("non_fiscal_surplus_used", ZERO)
         left += facts.get("opening_balance", ZERO)
@@ -84,13 +102,29 @@ def _general_budget(st: Statements, facts: dict[str, Any]) -> list[Identity]:
             printed = facts.get("income", {}).get("general_budget", ZERO)
             printed += bal.get("opening", {}).get("general_budget", ZERO)
             printed -= bal.get("closing", {}).get("general_budget", ZERO)
-        found.append(Identity("表4 一般公共预算财政拨款支出 = 表5 合计", "表4 一般公共预算财政拨款",
-                              printed, "表5 各项合计", spent, n + 1))
+        found.append(
+            Identity(
+                "表4 一般公共预算财政拨款支出 = 表5 合计",
+                "表4 一般公共预算财政拨款",
+                printed,
+                "表5 各项合计",
+                spent,
+                n + 1,
+            )
+        )
     if 6 in st.tables:
         items = facts["basic_by_economic"]["items"]
         total = sum((i["amount"] for i in items), ZERO)
-        found.append(Identity("表5 基本支出 = 表6 合计", "表5 基本支出", basic, "表6 各款合计",
-                              total, nb + len(items)))
+        found.append(
+            Identity(
+                "表5 基本支出 = 表6 合计",
+                "表5 基本支出",
+                basic,
+                "表6 各款合计",
+                total,
+                nb + len(items),
+            )
+        )
     return found
 
 
@@ -100,12 +134,30 @@ def _three_public(st: Statements) -> list[Identity]:
     p = st.tables[7].printed
     found = []
     for phase, word in (("budget", "预算数"), ("actual", "决算数")):
-        parts = [p.get(f"{phase}.{k}", ZERO) for k in
-                 ("abroad", "vehicle_purchase", "vehicle_running", "reception")]
+        parts = [
+            p.get(f"{phase}.{k}", ZERO)
+            for k in ("abroad", "vehicle_purchase", "vehicle_running", "reception")
+        ]
         if f"{phase}.total" in p:
-            found.append(Identity(f"表7 三公经费{word} 合计 = 各项之和", "合计",
-                                  p[f"{phase}.total"], "出国 + 购置 + 运行 + 接待", sum(parts, ZERO), 4))
+            found.append(
+                Identity(
+                    f"表7 三公经费{word} 合计 = 各项之和",
+                    "合计",
+                    p[f"{phase}.total"],
+                    "出国 + 购置 + 运行 + 接待",
+                    sum(parts, ZERO),
+                    4,
+                )
+            )
         if f"{phase}.vehicles" in p:
-            found.append(Identity(f"表7 公务用车{word} 小计 = 购置 + 运行", "小计",
-                                  p[f"{phase}.vehicles"], "购置 + 运行", parts[1] + parts[2], 2))
+            found.append(
+                Identity(
+                    f"表7 公务用车{word} 小计 = 购置 + 运行",
+                    "小计",
+                    p[f"{phase}.vehicles"],
+                    "购置 + 运行",
+                    parts[1] + parts[2],
+                    2,
+                )
+            )
     return found

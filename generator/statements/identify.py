@@ -37,9 +37,9 @@ def title_number(text: str) -> int | None:
     best: tuple[int, int] | None = None
     for number, titles in TITLES.items():
         for title in titles:
-            if text.endswith(title) and PREFIX_OK.search(text[: -len(title)]):
-                if best is None or len(title) > best[1]:
-                    best = (number, len(title))
+            fits = text.endswith(title) and PREFIX_OK.search(text[: -len(title)])
+            if fits and (best is None or len(title) > best[1]):
+                best = (number, len(title))
     return best[0] if best else None
 
 

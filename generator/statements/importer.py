@@ -115,8 +115,11 @@ def apply(m: Merger, st: Statements, facts: dict[str, Any]) -> list[str]:
     if "fiscal_balances" in facts:
         balances = m.section("fiscal_balances")
         for side in ("opening", "closing"):
-            m.mapping(m.child(balances, side, flow=True), facts["fiscal_balances"][side],
-                      f"fiscal_balances.{side}")
+            m.mapping(
+                m.child(balances, side, flow=True),
+                facts["fiscal_balances"][side],
+                f"fiscal_balances.{side}",
+            )
     if "basic_by_economic" in facts:
         _economic(m, facts["basic_by_economic"])
     if 7 in st.tables:
@@ -130,8 +133,9 @@ def _economic(m: Merger, facts: dict[str, Any]) -> None:
     sub.rows("items", facts["items"], ("amount",))
     m.changes += [f"basic_by_economic.{c}" for c in sub.changes]
     if "reported" in facts:
-        m.mapping(m.child(section, "reported", flow=True), facts["reported"],
-                  "basic_by_economic.reported")
+        m.mapping(
+            m.child(section, "reported", flow=True), facts["reported"], "basic_by_economic.reported"
+        )
 
 
 def _three_public(m: Merger, facts: dict[str, Any], printed: dict[str, Decimal]) -> list[str]:
@@ -163,13 +167,17 @@ def _vehicles(m: Merger, section: Any, purchase: Decimal) -> list[str]:
 
 def _reception(m: Merger, section: Any, printed: dict[str, Decimal]) -> list[str]:
     reception = m.child(section, "reception")
-    domestic = m.child(reception, "domestic", flow=True)
-    foreign = m.child(reception, "foreign", flow=True)
+    domestic = _reception_entry(m, reception, "domestic")
+    foreign = _reception_entry(m, reception, "foreign")
     total = printed["actual.reception"]
     if "actual.reception_domestic" in printed:
         m.set(domestic, "amount", printed["actual.reception_domestic"], "reception.domestic.amount")
-        m.set(foreign, "amount", printed.get("actual.reception_foreign", ZERO),
-              "reception.foreign.amount")
+        m.set(
+            foreign,
+            "amount",
+            printed.get("actual.reception_foreign", ZERO),
+            "reception.foreign.amount",
+        )
         return []
     held = Decimal(str(domestic.get("amount", 0))) + Decimal(str(foreign.get("amount", 0)))
     if held == total:
@@ -179,7 +187,21 @@ def _reception(m: Merger, section: Any, printed: dict[str, Decimal]) -> list[str
         m.set(foreign, "amount", ZERO, "reception.foreign.amount")
         rest = total
     m.set(domestic, "amount", rest, "reception.domestic.amount")
-    return [f"公务接待费决算数为 {plain(total)}：已记入国内接待，请核对国内、外事接待的批次、人数和金额"]
+    return [
+        f"公务接待费决算数为 {plain(total)}：已记入国内接待，请核对国内、外事接待的批次、人数和金额"
+    ]
+
+
+def _reception_entry(m: Merger, reception: Any, key: str) -> Any:
+    """An entry of 接待费; a new one gets its 批次 and 人数 as to be filled (null)."""
+    if key in reception:
+        return reception[key]
+    entry = m.child(reception, key, flow=True)
+    if key == "domestic":
+        entry.update({"batches": None, "persons": None, "amount": ZERO})
+    else:
+        entry.update({"batches": 0, "persons": 0, "amount": ZERO})
+    return entry
 
 
 def report(o: Outcome) -> list[str]:
@@ -188,8 +210,10 @@ def report(o: Outcome) -> list[str]:
     lines = [f"读取 {st.path}："]
     for n in sorted(st.tables):
         t = st.tables[n]
-        lines.append(f"  {table_name(n)}：工作表“{t.sheet}”（按{t.how}识别，单位：{t.unit}），"
-                     f"读取 {t.rows} 行")
+        lines.append(
+            f"  {table_name(n)}：工作表“{t.sheet}”（按{t.how}识别，单位：{t.unit}），"
+            f"读取 {t.rows} 行"
+        )
         lines += [f"    提示：{note}" for note in t.notes]
     for n in st.missing:
         need = "必需，" if n in REQUIRED else ""

@@ -15,14 +15,23 @@ from generator.statements.grid import Sheet
 
 QUOTES = re.compile("[\"'“”‘’「」『』]")
 SPACES = re.compile(r"\s+")
-ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．])")
+ORDINAL = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．])"
+)
 CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 CODE_IN_LABEL = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s+(\S.*)$")
 UNIT_LINE = re.compile(r"(?<!编制)单位\s*[:：]\s*(万元|元)")
 ORG_LINE = re.compile(r"编制单位\s*[:：]\s*(.*?)(?:\s{2,}|\s*(?<!编制)单位\s*[:：]|$)")
 
-CODE_HEADERS = {"科目编码", "编码", "功能分类科目编码", "支出功能分类科目编码", "经济分类科目编码",
-                "支出经济分类科目编码", "科目代码"}
+CODE_HEADERS = {
+    "科目编码",
+    "编码",
+    "功能分类科目编码",
+    "支出功能分类科目编码",
+    "经济分类科目编码",
+    "支出经济分类科目编码",
+    "科目代码",
+}
 LABEL_HEADERS = {"项目", "科目名称", "名称", "项目名称", "功能分类科目名称", "经济分类科目名称"}
 LINE_HEADERS = {"行次"}
 HEADER_WORDS = CODE_HEADERS | LABEL_HEADERS | LINE_HEADERS | {"预算数", "决算数", "收入", "支出"}
@@ -217,7 +226,9 @@ def data_rows(sheet: Sheet, first: int) -> int:
     """The last data row: before a 注 line or the end of the sheet."""
     last = first - 1
     for r in range(first, sheet.max_row + 1):
-        texts = [sheet.text(r, c) for c in range(1, sheet.max_col + 1) if sheet.own(r, c) is not None]
+        texts = [
+            sheet.text(r, c) for c in range(1, sheet.max_col + 1) if sheet.own(r, c) is not None
+        ]
         if texts and NOTE.match(norm(texts[0])):
             break
         if texts:

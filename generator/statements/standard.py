@@ -108,7 +108,9 @@ def read_total_table(src: Source) -> None:
             elif key in PRINTED_LABELS:
                 src.out.printed[PRINTED_LABELS[key]] = value
             elif key == "总计":
-                side = "expenditure" if index or "expenditure_total" in src.out.printed else "income"
+                side = (
+                    "expenditure" if index or "expenditure_total" in src.out.printed else "income"
+                )
                 src.out.printed[f"{side}_grand_total"] = value
             elif key.endswith("支出") or key.startswith("其中"):
                 src.out.printed[f"class:{key}"] = value
@@ -167,7 +169,9 @@ def read_fiscal_table(src: Source) -> None:
             elif key:
                 src.note(line, "无法识别的项目，未导入")
     if balances:
-        facts = {s: {f: balances.get(s, {}).get(f, ZERO) for f in FUNDS} for s in ("opening", "closing")}
+        facts = {
+            s: {f: balances.get(s, {}).get(f, ZERO) for f in FUNDS} for s in ("opening", "closing")
+        }
         src.out.facts["fiscal_balances"] = facts
 
 
@@ -212,10 +216,14 @@ EXPENDITURE_BY_FUNCTION = {
     "to_subordinate": _w("对附属单位补助支出"),
 }
 GENERAL_BUDGET = {
-    "initial": (want(["年初预算数", "年初预算"], outside=()),
-                want(["合计"], within=["年初预算数", "年初预算"])),
-    "budget": (want(["全年预算数", "全年预算", "预算数"], outside=()),
-               want(["合计"], within=["全年预算数", "全年预算"])),
+    "initial": (
+        want(["年初预算数", "年初预算"], outside=()),
+        want(["合计"], within=["年初预算数", "年初预算"]),
+    ),
+    "budget": (
+        want(["全年预算数", "全年预算", "预算数"], outside=()),
+        want(["合计"], within=["全年预算数", "全年预算"]),
+    ),
     "total": _w("合计", "决算数合计", "小计", "决算数"),
     "basic": _w("基本支出"),
     "project": _w("项目支出"),
@@ -236,10 +244,23 @@ COLUMN_ORDER = {
     9: ("opening", "income", "basic", "project", "closing"),
 }
 LINE_NUMBERS = {
-    2: {"total": "1", "fiscal": "2", "superior_subsidy": "3", "business": "4", "operating": "5",
-        "subordinate": "6", "other": "7"},
-    3: {"total": "1", "basic": "2", "project": "3", "to_superior": "4", "operating": "5",
-        "to_subordinate": "6"},
+    2: {
+        "total": "1",
+        "fiscal": "2",
+        "superior_subsidy": "3",
+        "business": "4",
+        "operating": "5",
+        "subordinate": "6",
+        "other": "7",
+    },
+    3: {
+        "total": "1",
+        "basic": "2",
+        "project": "3",
+        "to_superior": "4",
+        "operating": "5",
+        "to_subordinate": "6",
+    },
 }
 
 
@@ -277,8 +298,10 @@ def _item_row(src: Source, line: Line, read: tuple[str, ...]) -> dict[str, Any]:
 
     row: dict[str, Any] = {"code": line.code}
     known = refdata.functional_name(line.code or "", src.ctx.year)
-    if line.label and line.code not in src.ctx.names_given and (
-        known is None or norm(known) != norm(line.label)
+    if (
+        line.label
+        and line.code not in src.ctx.names_given
+        and (known is None or norm(known) != norm(line.label))
     ):
         row["name"] = line.label
     if line.label:
@@ -318,8 +341,12 @@ def _closing_only_when_moved(rows: list[dict[str, Any]], items: list[Line]) -> N
 
 # 表6 一般公共预算财政拨款基本支出决算表: rows by 经济分类 code, blocks side by side.
 
-REPORTED = {"人员经费合计": "personnel", "人员经费": "personnel",
-            "公用经费合计": "public", "公用经费": "public"}
+REPORTED = {
+    "人员经费合计": "personnel",
+    "人员经费": "personnel",
+    "公用经费合计": "public",
+    "公用经费": "public",
+}
 
 
 def read_economic(src: Source) -> None:

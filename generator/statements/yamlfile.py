@@ -17,14 +17,32 @@ from generator.statements.amounts import plain
 
 ZERO = Decimal(0)
 ORDER = (
-    "income", "non_fiscal_surplus_used", "opening_balance", "surplus_distribution",
-    "closing_balance", "income_by_function", "expenditure_by_function", "fiscal_balances",
-    "general_budget_by_function", "basic_by_economic", "three_public",
-    "government_funds_by_function", "state_capital_by_function", "operating_costs",
-    "procurement", "assets", "previous", "reasons",
+    "income",
+    "non_fiscal_surplus_used",
+    "opening_balance",
+    "surplus_distribution",
+    "closing_balance",
+    "income_by_function",
+    "expenditure_by_function",
+    "fiscal_balances",
+    "general_budget_by_function",
+    "basic_by_economic",
+    "three_public",
+    "government_funds_by_function",
+    "state_capital_by_function",
+    "operating_costs",
+    "procurement",
+    "assets",
+    "previous",
+    "reasons",
 )
-LISTS = ("income_by_function", "expenditure_by_function", "general_budget_by_function",
-         "government_funds_by_function", "state_capital_by_function")
+LISTS = (
+    "income_by_function",
+    "expenditure_by_function",
+    "general_budget_by_function",
+    "government_funds_by_function",
+    "state_capital_by_function",
+)
 SCALARS = ("non_fiscal_surplus_used", "opening_balance", "surplus_distribution", "closing_balance")
 HEADER = "# 决算 figures, imported from the statements (generator import).\n"
 
@@ -87,8 +105,9 @@ class Merger:
         """The top-level mapping `key`, created at its place in the standard order."""
         return self.child(self.doc, key, flow, ORDER)
 
-    def child(self, parent: CommentedMap, key: str, flow: bool = False,
-              order: tuple[str, ...] = ()) -> CommentedMap:
+    def child(
+        self, parent: CommentedMap, key: str, flow: bool = False, order: tuple[str, ...] = ()
+    ) -> CommentedMap:
         value = parent.get(key)
         if isinstance(value, CommentedMap):
             return value
@@ -122,17 +141,22 @@ class Merger:
         for i in reversed(range(len(seq))):
             row = seq[i]
             if not isinstance(row, CommentedMap) or str(row.get("code")) not in wanted:
-                self.changes.append(f"{key}: 删除 {row.get('code') if isinstance(row, dict) else row}")
+                self.changes.append(
+                    f"{key}: 删除 {row.get('code') if isinstance(row, dict) else row}"
+                )
                 del seq[i]
         have = {str(r.get("code")): r for r in seq}
+        previous: CommentedMap | None = None
         for row in rows:
             if row["code"] in have:
-                self._update_row(key, have[row["code"]], row, columns)
+                previous = have[row["code"]]
+                self._update_row(key, previous, row, columns)
             else:
-                self._add_row(key, seq, row)
+                previous = self._add_row(key, seq, row, previous)
 
-    def _update_row(self, key: str, old: CommentedMap, new: dict[str, Any],
-                    columns: tuple[str, ...]) -> None:
+    def _update_row(
+        self, key: str, old: CommentedMap, new: dict[str, Any], columns: tuple[str, ...]
+    ) -> None:
         where = f"{key}[{new['code']}]"
         if "name" in new and old.get("name") != new["name"]:
             self.changes.append(f"{where}.name → {new['name']}")
@@ -150,12 +174,15 @@ class Merger:
                 else:
                     _insert(old, c, value, ("code", "name", *columns))
 
-    def _add_row(self, key: str, seq: CommentedSeq, row: dict[str, Any]) -> None:
+    def _add_row(
+        self, key: str, seq: CommentedSeq, row: dict[str, Any], after: CommentedMap | None
+    ) -> CommentedMap:
+        """A new row, placed after the row that precedes it in the statement."""
         new = flow_row(row)
-        place = next((i for i, r in enumerate(seq) if _row_key(str(r.get("code"))) >
-                      _row_key(row["code"])), len(seq))
+        place = next((i + 1 for i, r in enumerate(seq) if r is after), 0)
         seq.insert(place, new)
         self.changes.append(f"{key}: 新增 {row['code']}")
+        return new
 
 
 def flow_row(row: dict[str, Any]) -> CommentedMap:
@@ -166,15 +193,11 @@ def flow_row(row: dict[str, Any]) -> CommentedMap:
     return new
 
 
-def _row_key(code: str) -> tuple[bool, str]:
-    return (len(code) != 7, code)
-
-
 def _insert(parent: CommentedMap, key: str, value: Any, order: tuple[str, ...]) -> None:
     """Put `key` before the first key that follows it in `order` (at the end otherwise)."""
     if key in parent:
         parent[key] = value
         return
-    later = set(order[order.index(key) + 1:]) if key in order else set()
+    later = set(order[order.index(key) + 1 :]) if key in order else set()
     place = next((i for i, k in enumerate(parent) if k in later), len(parent))
     parent.insert(place, key, value)
