@@ -10,7 +10,7 @@ from generator import refdata
 from generator.dataset import Dataset, Document
 from generator.derive import Report
 from generator.figures import total
-from generator.findings import Finding, error, warning
+from generator.findings import Finding, error, format_path, warning
 from generator.fmt import score, wan
 from generator.prose import amounts_in, figure_pool, nearest
 from generator.punctuation import punctuation_problems
@@ -39,7 +39,7 @@ def _identity(
         yield error(
             doc.name,
             doc.line(*path),
-            ".".join(map(str, path)),
+            format_path(path),
             f"{what}为 {wan(stated)}，但{how}为 {wan(computed)}，相差 "
             f"{wan(abs(stated - computed))}（超出四舍五入误差 {wan(CENT_HALF * parts, 3)}）",
             "identity",
@@ -145,12 +145,12 @@ def _score_keys(doc: Document, path: tuple, entered: dict, table) -> Iterator[Fi
         if key not in keys:
             hint = difflib.get_close_matches(key, keys, n=1, cutoff=0.4)
             tail = f"，是否应为“{hint[0]}”？" if hint else f"；评分项有：{'、'.join(keys)}"
-            yield error(doc.name, doc.line(*path, key), ".".join((*path, key)),
+            yield error(doc.name, doc.line(*path, key), format_path((*path, key)),
                         f"评分表中没有“{key}”这一项{tail}", "score")
     for row in table.rows:
         if (row.formula and row.printed_computed) or row.deduction or row.key in entered:
             continue
-        yield error(doc.name, doc.line(*path), ".".join(path),
+        yield error(doc.name, doc.line(*path), format_path(path),
                     f"缺少评分项“{row.key}”的自评得分（满分 {score(row.points)}）", "score")
 
 
@@ -158,7 +158,7 @@ def _score_warning(doc: Document, path: tuple, row) -> Finding:
     return warning(
         doc.name,
         doc.line(*path),
-        ".".join(path),
+        format_path(path),
         f"自评得分 {score(row.entered)} 与公式计算结果 {score(row.computed)} 不符"
         f"（{_oneline(row.level3 or row.level2 or row.level1)}），文档使用"
         f"{'计算结果' if row.printed_computed else '自评得分（该项需判断核实范围）'}",
@@ -185,7 +185,7 @@ def _punctuation(data: Dataset) -> Iterator[Finding]:
     for doc in documents:
         for path, text in _all_texts(doc.content, ()):
             for problem in punctuation_problems(text):
-                yield warning(doc.name, doc.line(*path), _dotted(path), problem, "punctuation")
+                yield warning(doc.name, doc.line(*path), format_path(path), problem, "punctuation")
 
 
 def _prose(data: Dataset, report: Report) -> Iterator[Finding]:
@@ -202,7 +202,7 @@ def _prose(data: Dataset, report: Report) -> Iterator[Finding]:
                     yield warning(
                         doc.name,
                         doc.line(*path),
-                        _dotted(path),
+                        format_path(path),
                         f"文字中的金额 {value}{unit} 与数据中的任何数字都不符{hint}",
                         "prose",
                     )
@@ -214,7 +214,7 @@ def _references(data: Dataset, report: Report) -> Iterator[Finding]:
         names = _names_for(data, report, doc)
         for path, text in _texts(doc.content, ()):
             for name in unknown(text, names):
-                yield error(doc.name, doc.line(*path), _dotted(path),
+                yield error(doc.name, doc.line(*path), format_path(path),
                             f"文字引用了未知的数字“{{{{ {name} }}}}”；可引用：{'、'.join(names)}",
                             "prose")
 
@@ -242,13 +242,6 @@ def _all_texts(node, path: tuple) -> Iterator[tuple[tuple, str]]:
         yield path, node
 
 
-def _dotted(path: tuple) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 def _copies(data: Dataset, report: Report) -> Iterator[Finding]:
     """The same paragraph written for two different projects."""
     seen: dict[str, tuple[str, str]] = {}
@@ -268,9 +261,9 @@ def _copies(data: Dataset, report: Report) -> Iterator[Finding]:
                 yield warning(
                     doc.name,
                     doc.line(*path),
-                    ".".join(path),
+                    format_path(path),
                     f"这段文字与项目“{other}”的{where}完全相同，请确认没有复制错",
                     "lint",
                 )
             else:
-                seen.setdefault(text, (project.name, ".".join(path)))
+                seen.setdefault(text, (project.name, format_path(path)))

@@ -68,8 +68,9 @@ def plan_documents(report: Report, project: str | None = None) -> list[Job]:
     book = NameBook()
     jobs = []
     if project is None:
-        name = book.claim("", "", report.department.name, f"{year}年度部门决算公开.docx")
-        jobs.append(Job("disclosure.docx", name, "disclosure", f"{year}年度部门决算公开"))
+        kind = report.style.kind
+        name = book.claim("", "", report.department.name, f"{year}年度{kind}决算公开.docx")
+        jobs.append(Job("disclosure.docx", name, "disclosure", f"{year}年度{kind}决算公开"))
         letter = book.claim("自评报告", "", f"{year}年部门整体支出绩效自评报告", ".docx")
         jobs.append(Job("department_letter.docx", letter, "letter", "部门整体支出绩效自评报告"))
     for p in report.projects:

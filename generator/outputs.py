@@ -75,7 +75,7 @@ def check_output(target: Path, data_dir: Path, others: Iterable[Path] = ()) -> N
     for other in others:
         _refuse_overlap(target, other.resolve(), "模板文件夹")
     cwd = Path.cwd().resolve()
-    if target == cwd or target in cwd.parents:
+    if _within(cwd, target):
         raise UsageError(
             f"输出文件夹 {target} 是当前文件夹（或其上级），生成时会整体替换它。"
             "请指定一个子文件夹，如 -o 输出。"
@@ -87,15 +87,26 @@ def check_output(target: Path, data_dir: Path, others: Iterable[Path] = ()) -> N
 
 
 def _refuse_overlap(target: Path, folder: Path, what: str) -> None:
-    if target == folder:
+    if _key(target) == _key(folder):
         raise UsageError(f"输出文件夹不能是{what}本身（{folder}）：生成时会替换整个输出文件夹。")
-    if folder in target.parents:
+    if _within(target, folder):
         raise UsageError(f"输出文件夹 {target} 位于{what} {folder} 之内，请换一个位置。")
-    if target in folder.parents:
+    if _within(folder, target):
         raise UsageError(
             f"输出文件夹 {target} 包含{what} {folder}：生成时会替换整个输出文件夹，"
             f"{what}将被删除。请换一个位置。"
         )
+
+
+def _key(path: Path) -> tuple[str, ...]:
+    """A path as Windows compares it (case ignored there), for the overlap checks."""
+    return tuple(os.path.normcase(part) for part in path.parts)
+
+
+def _within(inner: Path, outer: Path) -> bool:
+    """Whether `inner` is `outer` or lies below it."""
+    inner_key, outer_key = _key(inner), _key(outer)
+    return inner_key[: len(outer_key)] == outer_key
 
 
 def _refuse_foreign(target: Path) -> None:

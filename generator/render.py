@@ -14,6 +14,7 @@ import jinja2
 
 from generator.errors import TemplateError
 from generator.scoring import score_lines
+from generator.tags import rewrite_tags
 from generator.textfuncs import FILTERS, FUNCTIONS
 from generator.typeset import typeset_docx
 
@@ -60,7 +61,7 @@ def _template_class() -> type:
 
         def patch_xml(self, src_xml: str) -> str:
             if src_xml not in _PATCHED:
-                _PATCHED[src_xml] = super().patch_xml(src_xml)
+                _PATCHED[src_xml] = rewrite_tags(super().patch_xml(src_xml))
             return _PATCHED[src_xml]
 
     return CachedTemplate

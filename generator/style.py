@@ -63,7 +63,8 @@ class Style:
 
     def pct(self, value: Decimal | None, kind: str = "share", place: str | None = None) -> str:
         """A ratio as a percentage at this department's precision for the kind of figure."""
-        return fmt.pct(value, self.digits(kind, place), keep_zeros=self.fixed)
+        shown = Decimal(0) if value is None else value  # a share of nothing prints as 0%
+        return fmt.pct(shown, self.digits(kind, place), keep_zeros=self.fixed)
 
     def yoy(self, change: Change, place: str | None = None, flat: str = "持平") -> str:
         """'增加158.44万元，增长21%' / '减少…，下降…' / flat wording."""

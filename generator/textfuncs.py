@@ -94,6 +94,14 @@ def amount_list(ctx: Any, items: Any, pattern: str, sep: str = "、", end: str =
     return sep.join(parts) + (end if parts else "")
 
 
+@pass_context
+def completion(ctx: Any, execution: Execution, words: str = "完成全年预算的") -> str:
+    """'完成全年预算的100%', or '未安排全年预算' where the budget is zero (never a rate of 0)."""
+    if not execution.budget:
+        return "未安排全年预算"
+    return words + _style(ctx).pct(execution.rate, "execution")
+
+
 def against_budget(execution: Execution) -> str:
     """How 决算 stands against 预算: 与预算数持平 / 小于预算数 / 大于预算数."""
     if execution.actual == execution.budget:
@@ -220,6 +228,7 @@ FILTERS = {
     "lines": lines,
     "listed": listed,
     "share_list": share_list,
+    "completion": completion,
     "amount_list": amount_list,
     "merged": merged,
 }

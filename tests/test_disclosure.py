@@ -491,7 +491,10 @@ FALLING = {  # the totals fall, 机关运行经费 rises, 公务接待费 falls
         ("  general_budget: 753.82 ", "  general_budget: 1000 "),
         ("  total: 新增干部暖心关爱帮扶基金、丧葬抚恤金预算", "  total: 压减支出"),
         ("  fiscal: 新增干部暖心关爱帮扶基金、丧葬抚恤金预算", "  fiscal: 压减支出"),
-        ("  general_budget: 新增干部暖心关爱帮扶基金、丧葬抚恤金预算", "  general_budget: 压减支出"),
+        (
+            "  general_budget: 新增干部暖心关爱帮扶基金、丧葬抚恤金预算",
+            "  general_budget: 压减支出",
+        ),
         ("  three_public: 2023年上级调研和其他省市州来昭调研增加", "  three_public: 来昭调研减少"),
         ("vehicle_running: 0, reception: 7.56}", "vehicle_running: 0, reception: 12}"),
         ("  operating_costs: 325.55 ", "  operating_costs: 200 "),
@@ -736,9 +739,9 @@ def test_mutation_changes_exactly_the_dependent_sentences(built: Built, mutated:
     assert len(appendix_after) == count
     for table_before, table_after in zip(appendix_before, appendix_after, strict=True):
         assert len(table_after) == len(table_before)
-        for row_before, row_after in zip(table_before, table_after, strict=True):
-            assert len(row_after) == len(row_before)
-            for cell_before, cell_after in zip(row_before, row_after, strict=True):
+        for cells_before, cells_after in zip(table_before, table_after, strict=True):
+            assert len(cells_after) == len(cells_before)
+            for cell_before, cell_after in zip(cells_before, cells_after, strict=True):
                 if cell_before != cell_after:
                     moved.add((cell_before, cell_after))
     assert moved == set(MUTATED_CELLS.items())

@@ -317,10 +317,10 @@ def intact(out: Path, before: dict[str, bytes], delay: float) -> None:
 
 @pytest.mark.skipif(os.name == "nt", reason="kill -9 and SIGTERM")
 def test_killed_builds_leave_no_process_and_the_output_intact(data: Path, previous: Path) -> None:
-    before = snapshot(previous)
     start = time.monotonic()
     assert run_cli("build", data, "-o", previous).returncode == 0
     seconds = time.monotonic() - start
+    before = snapshot(previous)  # what this code builds (every later build gives these bytes)
     moments = [(random.uniform(0.05, seconds), signal.SIGKILL) for _ in range(10)]
     moments += [(random.uniform(0.3, seconds), signal.SIGTERM) for _ in range(2)]
     for delay, sig in moments:

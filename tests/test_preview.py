@@ -139,11 +139,16 @@ def test_registry_keeps_ids_stable_by_file_and_field() -> None:
 
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """2023 with a missing amount, an invalid amount and a missing text."""
+    """2023 with a missing amount (基本工资 of 表6), an invalid amount (last year's 收入总计) and
+    a missing text."""
     return copy_data(tmp_path_factory.mktemp("broken") / "2023", {
-        "finance.yaml": [("  basic: 686.2\n", ""), ("  total: 753.82 ", "  total: 七百 ")],
+        "finance.yaml": [("{code: '30101', amount: 95.35}", "{code: '30101'}"),
+                         ("  income_total: 753.82 ", "  income_total: 七百 ")],
         "department.yaml": [("short_name: 区委组织部", "short_name:")],
     })
+
+
+BASIC = "basic_by_economic.items[1].amount"  # the missing 基本工资
 
 
 def test_lenient_reader_reports_what_check_reports_and_fills_placeholders(broken: Path) -> None:
@@ -155,11 +160,14 @@ def test_lenient_reader_reports_what_check_reports_and_fills_placeholders(broken
     assert not stale
     assert sorted(findings) == sorted(strict)  # the same findings, word for word
     fields = {f.field for f in findings if f.is_error}
-    assert {"expenditure.basic", "previous.total", "short_name"} <= fields
+    assert {BASIC, "previous.income_total", "short_name"} <= fields
     finance = dataset["finance.yaml"]
-    assert isinstance(finance["expenditure"]["basic"], Missing)
-    assert isinstance(finance["previous"]["total"], Missing)
-    assert finance["expenditure"]["project"] == Decimal("226.06")  # the rest is untouched
+    assert isinstance(finance["basic_by_economic"]["items"][0]["amount"], Missing)
+    assert isinstance(finance["previous"]["income_total"], Missing)
+    # the rest is untouched
+    assert finance["basic_by_economic"]["items"][1]["amount"] == Decimal("74.23")
+    assert finance["expenditure_by_function"][1]["project"] == Decimal("102.88")
+    assert finance["previous"]["expenditure_total"] == Decimal("753.82")
     assert marker_ids(dataset["department.yaml"]["short_name"])
 
 
@@ -190,10 +198,10 @@ def test_invalid_values_preview_as_placeholders_naming_their_field(broken_engine
     assert doc.error == ""
     html = doc.html
     marks = re.findall(r'<mark class="ph"[^>]*>(.*?)</mark>', html)
-    assert "【待填：expenditure.basic】" in marks
-    assert any("previous.total" in m for m in marks)
-    line = line_of(broken / "finance.yaml", "  total: 七百")
-    assert f"finance.yaml:{line} previous.total" in html  # the tooltip says where
+    assert f"【待填：{BASIC}】" in marks
+    assert any("previous.income_total" in m for m in marks)
+    line = line_of(broken / "finance.yaml", "  income_total: 七百")
+    assert f"finance.yaml:{line} previous.income_total" in html  # the tooltip says where
     text = text_of(html)
     assert "中共广元市昭化区委组织部" in text and "226.06" in text  # the rest renders
     assert "NaN" not in text and "⟦" not in text
@@ -209,7 +217,7 @@ def test_missing_text_placeholder_in_the_letter(broken_engine: Engine) -> None:
 def test_problems_link_to_the_placeholder_in_the_document(broken_engine: Engine) -> None:
     _render(broken_engine, "disclosure")
     problems = broken_engine.state()["problems"]
-    basic = next(p for p in problems if p["field"] == "expenditure.basic")
+    basic = next(p for p in problems if p["field"] == BASIC)
     assert basic["level"] == "error" and basic["line"] > 0
     assert basic["file"].endswith("finance.yaml") and basic["source"] == "finance.yaml"
     target = basic["target"]
@@ -230,7 +238,8 @@ def test_unparsable_yaml_keeps_the_last_readable_version(tmp_path: Path) -> None
     dataset, findings, stale = reader.read()
     assert stale
     assert any(f.file.endswith("finance.yaml") and "YAML" in f.message for f in findings)
-    assert dataset["finance.yaml"]["expenditure"]["basic"] == Decimal("686.2")
+    assert dataset["finance.yaml"]["expenditure_by_function"][0]["basic"] == Decimal("520.89")
+    assert dataset["finance.yaml"]["operating_costs"] == Decimal("289.99")
 
 
 def test_missing_file_still_previews(tmp_path: Path) -> None:
@@ -254,11 +263,12 @@ def test_reader_rereads_only_the_changed_file(tmp_path: Path) -> None:
     reader.read()
     first = reader.reads
     path = data / "finance.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("753.82 ", "700 ", 1),
+    path.write_text(path.read_text(encoding="utf-8").replace("  income_total: 753.82 ",
+                                                              "  income_total: 700 ", 1),
                     encoding="utf-8")
     dataset, _, _ = reader.read()
     assert reader.reads == first + 1
-    assert dataset["finance.yaml"]["previous"]["total"] == Decimal(700)
+    assert dataset["finance.yaml"]["previous"]["income_total"] == Decimal(700)
 
 
 # --------------------------------------------------------------------------------------------
@@ -308,7 +318,8 @@ def test_chart_keys_follow_their_inputs(tmp_path: Path, report) -> None:
     before = {r.name: r.key for r in capture(report)}
     assert len(set(before.values())) == 7
     assert before == {r.name: r.key for r in capture(report)}  # stable
-    data = copy_data(tmp_path / "2023", {"finance.yaml": [("  total: 753.82 ", "  total: 700 ")]})
+    data = copy_data(tmp_path / "2023",
+                     {"finance.yaml": [("  income_total: 753.82 ", "  income_total: 700 ")]})
     after = {r.name: r.key for r in capture(prepare(data)[0])}
     changed = {name for name in before if before[name] != after[name]}
     assert changed == {"totals"}
@@ -532,8 +543,11 @@ def test_saving_a_file_refreshes_the_document(preview: Preview) -> None:
     disclosure = next(d for d in state["docs"] if d["kind"] == "disclosure")["id"]
     before = json.loads(_get(preview, f"/api/doc/{disclosure}")[1])
     path = engine.data_dir / "finance.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("  total: 753.82 ", "  total: 700 ", 1), encoding="utf-8")
+    original = path.read_text(encoding="utf-8")
+    edited = original.replace("  income_total: 753.82 ", "  income_total: 700 ", 1)
+    edited = edited.replace("  expenditure_total: 753.82 ", "  expenditure_total: 700 ", 1)
+    assert edited.count(" 700 ") == 2
+    path.write_text(edited, encoding="utf-8")
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -544,7 +558,7 @@ def test_saving_a_file_refreshes_the_document(preview: Preview) -> None:
         text = text_of("".join(doc["parts"]))
         assert "收、支总计各增加212.26万元，增长30%" in text, re.findall("收、支总计各.{40}", text)
     finally:
-        path.write_text(text, encoding="utf-8")
+        path.write_text(original, encoding="utf-8")
 
 
 def test_watcher_reports_changed_files(tmp_path: Path) -> None:

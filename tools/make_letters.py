@@ -30,10 +30,9 @@ def indicators_block(t, var: str, head: str) -> None:
                   "偏差原因分析及改进措施"])
     vmerge(top, 0, "restart")
     row(t, ["{%tr for i, m in " + var + ".indicators|merged('level1') %}"], [7])
-    line = row(t, ["", "{{ i.level1 if m == 'restart' else '' }}", "{{ i.level2 }}",
+    line = row(t, ["", "{% vmerge m %}{{ i.level1 if m == 'restart' else '' }}", "{{ i.level2 }}",
                    "{{ i.name }}", "{{ i.target }}", "{{ i.actual }}", "{{ i.deviation_text }}"])
     vmerge(line, 0, "continue")
-    vmerge(line, 1, "{{ m }}")
     row(t, ["{%tr endfor %}"], [7])
 
 
@@ -81,12 +80,11 @@ def score_table(doc, var: str, extra_column: bool) -> None:
     row(t, head, [3] + [1] * (len(head) - 1), bold=True)
     row(t, ["一级指标", "二级指标", "三级指标"] + [""] * (cols - 3))
     row(t, ["{%tr for x in " + var + "|score_rows %}"], [cols])
-    cells = ["{{ x.label1 }}", "{{ x.label2 }}", "{{ x.label3 }}", "{{ x.points|score }}",
+    cells = ["{% vmerge x.m1 %}{{ x.label1 }}", "{% vmerge x.m2 %}{{ x.label2 }}",
+             "{% vmerge x.m3 %}{{ x.label3 }}", "{{ x.points|score }}",
              "{{ x.explanation }}", "{{ x.criteria }}", "{{ x.shown }}"]
     cells += [""] if extra_column else []
-    line = row(t, cells)
-    for i, key in enumerate(("m1", "m2", "m3")):
-        vmerge(line, i, "{{ x.%s }}" % key)
+    row(t, cells)
     row(t, ["{%tr endfor %}"], [cols])
     total = ["合计", "{{ %s.points|score }}" % var, "", "", "{{ %s.total|score }}" % var]
     total += [""] if extra_column else []

@@ -108,11 +108,11 @@ def part_two_general(doc) -> None:
     chart(doc, "functional", "（图6：一般公共预算财政拨款支出决算结构）")
     para(doc, "（三）一般公共预算财政拨款支出决算具体情况", "Heading 3")
     para(doc, f"{Y}年度一般公共预算支出全年预算数为{{{{ f.general_execution.budget|wan }}}}万元，"
-              "支出决算数为{{ f.general_actual|wan }}万元，完成全年预算数的"
-              "{{ f.general_execution.rate|pct('execution') }}。其中：")
+              "支出决算数为{{ f.general_actual|wan }}万元，"
+              "{{ f.general_execution|completion('完成全年预算数的') }}。其中：")
     para(doc, "{%p for i in f.general_items %}")
     para(doc, "{{ loop.index }}.{{ i.title }}:全年预算为{{ i.execution.budget|wan }}万元，支出决算"
-              "为{{ i.execution.actual|wan }}万元，完成全年预算的{{ i.execution.rate|pct('execution') }}。")
+              "为{{ i.execution.actual|wan }}万元，{{ i.execution|completion }}。")
     para(doc, "{%p endfor %}")
 
 

@@ -7,7 +7,6 @@ Slices under 5% are drawn unlabelled, zero slices only appear in the legend, and
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -46,6 +45,7 @@ _LEGEND_STEPS: tuple[tuple[int, float], ...] = (
     (2, MIN_FONT_SIZE),
     (3, MIN_FONT_SIZE),
 )
+WHOLE_HEIGHT = 0.5  # a whole of one part: a bar and its legend, in half the height
 _PIE_BOX = (0.02, 0.04, 0.44, 0.92)  # the pie's axes, in figure fractions
 _LEGEND_BOX = (FIG_PX[0] * 0.5, FIG_PX[1] * 0.94)  # room beside the pie, in pixels
 
@@ -105,11 +105,30 @@ def _fit_texts(texts: Sequence[Text], sizes: Sequence[float], renderer: Renderer
         shown.remove(text)
 
 
+def _em(text: str) -> float:
+    return sum(1.0 if not c.isascii() else 0.55 for c in text)
+
+
+def _wrap_em(label: str, width_em: float) -> str:
+    """Wrap a legend entry to `width_em`, at its spaces where it can (name, amount, share)."""
+    lines: list[str] = []
+    for word in label.split(" "):
+        if lines and _em(lines[-1] + " " + word) <= width_em:
+            lines[-1] += " " + word
+            continue
+        while _em(word) > width_em:
+            cut = max(1, next(i for i in range(len(word), 0, -1) if _em(word[:i]) <= width_em))
+            lines.append(word[:cut])
+            word = word[cut:]
+        lines.append(word)
+    return "\n".join(line for line in lines if line)
+
+
 def _wrap_legend(labels: Sequence[str], columns: int, size: float) -> list[str]:
-    """Wrap legend entries to the width one column may take (CJK counted as a full em)."""
+    """Wrap legend entries to the width one column may take (measured in em)."""
     em_px = size * DPI / 72
-    chars = max(6, int(_LEGEND_BOX[0] / columns / em_px) - 3)
-    return ["\n".join(textwrap.wrap(label, chars)) for label in labels]
+    width_em = max(6.0, _LEGEND_BOX[0] / columns / em_px - 2.5)
+    return [_wrap_em(label, width_em) for label in labels]
 
 
 def _add_legend(
@@ -201,7 +220,9 @@ def _build_whole(
     from matplotlib.patches import Patch
 
     item, value, color = part
-    ax = fig.add_axes((0.04, 0.5, 0.92, 0.3))
+    width, height = fig.get_size_inches()
+    fig.set_size_inches(width, height * WHOLE_HEIGHT)
+    ax = fig.add_axes((0.04, 0.56, 0.92, 0.36))
     ax.axis("off")
     ax.barh([0], [1.0], height=1.0, color=color, edgecolor="white")
     ax.set_xlim(0, 1)
@@ -212,9 +233,9 @@ def _build_whole(
     columns = 1 if len(slices) <= 3 else 2
     fig.legend(
         handles,
-        _wrap_legend(pie_legend_labels(slices, unit), columns, MIN_FONT_SIZE),
+        pie_legend_labels(slices, unit),
         loc="upper center",
-        bbox_to_anchor=(0.5, 0.44),
+        bbox_to_anchor=(0.5, 0.46),
         ncols=columns,
         fontsize=MIN_FONT_SIZE,
         handlelength=1.0,

@@ -134,7 +134,8 @@ class ProblemList:
                     if d.name == f.file), None)
         if doc is None:
             return None
-        return _pattern(_value_at(doc.content, f.field))
+        style = getattr(self.source.report, "style", None)  # amounts as the documents print them
+        return _pattern(_value_at(doc.content, f.field), style)
 
 
 def _render_problem(d: DocState) -> Problem:
@@ -160,12 +161,13 @@ def _value_at(content: Any, field: str) -> Any:
     return value
 
 
-def _pattern(value: Any) -> re.Pattern[str] | None:
-    """A pattern that finds `value` in a document, if it is distinctive enough to point at."""
+def _pattern(value: Any, style: Any = None) -> re.Pattern[str] | None:
+    """A pattern that finds `value` in a document, if it is distinctive enough to point at
+    (an amount printed in the dataset's house style, where the report is known)."""
     if value is None or isinstance(value, (Missing, MissingInt, bool)):
         return None
     if isinstance(value, Decimal):
-        shown = wan(value)
+        shown = style.amount(value) if style is not None else wan(value)
         if len(shown.replace(".", "")) < 3:  # "35" is everywhere: no place to point at
             return None
         return re.compile(r"(?<![0-9.])" + re.escape(shown) + r"(?![0-9])")

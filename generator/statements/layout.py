@@ -229,11 +229,20 @@ def data_rows(sheet: Sheet, first: int) -> int:
         texts = [
             sheet.text(r, c) for c in range(1, sheet.max_col + 1) if sheet.own(r, c) is not None
         ]
-        if texts and NOTE.match(norm(texts[0])):
+        if texts and (NOTE.match(norm(texts[0])) or _note_row(sheet, r, texts)):
             break
         if texts:
             last = r
     return last
+
+
+def _note_row(sheet: Sheet, row: int, texts: list[str]) -> bool:
+    """A note under the table: says it has no data, or one cell spanning the whole width."""
+    if any("本表无数据" in norm(t) for t in texts):
+        return True
+    first = next(c for c in range(1, sheet.max_col + 1) if sheet.own(row, c) is not None)
+    rng = sheet.merge_of(row, first)
+    return len(texts) == 1 and rng is not None and rng[3] - rng[1] + 1 >= max(sheet.max_col, 3)
 
 
 def read_layout(sheet: Sheet) -> Layout | None:

@@ -287,6 +287,8 @@ def read_classified(src: Source, wants: dict[str, tuple[Want, ...]], key: str) -
             src.note(line, "没有科目编码，未导入")
     src.out.facts[key] = rows
     src.out.columns[key] = read
+    if number == 5 and "budget" not in read and lines:
+        src.out.notes.append("没有“全年预算数”栏：general_budget_by_function 的 budget 保持原值")
 
 
 def _nonzero(line: Line, read: tuple[str, ...]) -> bool:
@@ -314,9 +316,10 @@ def _item_row(src: Source, line: Line, read: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _class_rows(lines: list[Line], items: list[Line], read: tuple[str, ...]) -> list[dict]:
-    """类 rows whose printed figure differs from the sum of their printed 项."""
+    """类 and 款 rows whose printed figure differs from the sum of their printed 项."""
     rows = []
-    for line in sorted((x for x in lines if x.code and len(x.code) == 3), key=lambda x: x.code):
+    stated = (x for x in lines if x.code and len(x.code) in (3, 5))
+    for line in sorted(stated, key=lambda x: x.code or ""):
         parts = [i for i in items if (i.code or "").startswith(line.code or "-")]
         row: dict[str, Any] = {"code": line.code}
         for c in read:
@@ -386,7 +389,7 @@ def read_economic(src: Source) -> None:
 THREE_PUBLIC_PARTS = {
     "total": ("合计",),
     "abroad": ("因公出国(境)费", "因公出国(境)费用", "因公出国境费"),
-    "vehicles": ("小计",),
+    "vehicles": ("小计", "公务用车购置及运行维护费小计", "公务用车购置及运行费小计"),
     "vehicle_purchase": ("公务用车购置费", "购置费"),
     "vehicle_running": ("公务用车运行维护费", "公务用车运行费", "运行维护费", "运行费"),
     "reception": ("公务接待费",),
