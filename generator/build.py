@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.audit import audit_report
-from generator.chartset import chart_specs
+from generator.chartset import chart_specs, draw_chart
 from generator.dataset import read_dataset
 from generator.derive import Report, derive_report
 from generator.errors import BuildError, DataError, UsageError
@@ -112,7 +112,7 @@ Charts = dict[str, tuple[int, str, bytes]]
 def draw_charts(report: Report) -> Charts:
     """Every chart as PNG bytes; first, the CJK font (a clear error instead of boxes)."""
     require_cjk_font()
-    return {s.name: (s.number, s.caption, s.draw()) for s in chart_specs(report)}
+    return {s.name: (s.number, s.caption, draw_chart(s)) for s in chart_specs(report)}
 
 
 def _render_job(

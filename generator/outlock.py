@@ -17,8 +17,17 @@ from types import TracebackType
 
 from generator.errors import BuildError
 
-WAIT_SECONDS = float(os.environ.get("GENERATOR_LOCK_WAIT", "120"))
+WAIT_ENV = "GENERATOR_LOCK_WAIT"
+WAIT_SECONDS = 120.0
 POLL_SECONDS = 0.1
+
+
+def wait_seconds() -> float:
+    """How long a build waits for another build of its folder: $GENERATOR_LOCK_WAIT or 120 s."""
+    try:
+        return max(0.0, float(os.environ.get(WAIT_ENV, WAIT_SECONDS)))
+    except ValueError:
+        return WAIT_SECONDS
 
 
 def lock_path(target: Path) -> Path:
@@ -59,9 +68,9 @@ def _pid_alive_windows(pid: int) -> bool:  # pragma: no cover - exercised on Win
 class OutputLock:
     """`with OutputLock(target):` holds `.<name>.lock` beside `target` for the block."""
 
-    def __init__(self, target: Path, wait: float = WAIT_SECONDS):
+    def __init__(self, target: Path, wait: float | None = None):
         self.path = lock_path(target)
-        self.wait = wait
+        self.wait = wait_seconds() if wait is None else wait
         self._held = False
 
     def __enter__(self) -> OutputLock:

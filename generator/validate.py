@@ -25,9 +25,15 @@ class _Invalid(ValueError):
     pass
 
 
+def _short(value: Any, limit: int = 40) -> str:
+    """A value for a message: long ones cut, with their length."""
+    text = str(value)
+    return text if len(text) <= limit else f"{text[:limit]}…（共 {len(text)} 个字符）"
+
+
 def _too_big(value: Any) -> str:
     return (
-        f"“{value}”超出范围：金额须小于 10^{AMOUNT_DIGITS}（千万亿），"
+        f"“{_short(value)}”超出范围：金额须小于 10^{AMOUNT_DIGITS}（千万亿），"
         f"小数不超过 {AMOUNT_DECIMALS} 位"
     )
 
@@ -74,7 +80,7 @@ class DataValidator(Validator):
         digits = value.strip().translate(FULL_WIDTH)
         number = COUNT_LIMIT + 1 if len(digits.lstrip("0")) > 10 else int(digits)
         if number > COUNT_LIMIT:
-            raise _Invalid(f"“{value}”超出上限 {COUNT_LIMIT:,}（10 亿）")
+            raise _Invalid(f"“{_short(value)}”超出上限 {COUNT_LIMIT:,}（10 亿）")
         return number
 
     def _normalize_coerce_flag(self, value: Any) -> Any:

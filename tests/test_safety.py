@@ -100,8 +100,8 @@ def marked(data: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
             ],
             "finance.yaml": [
                 (
-                    "change_reason: 新增干部暖心关爱帮扶基金、丧葬抚恤金预算",
-                    f"change_reason: {yaml_quote(REASON)}",
+                    "  total: 新增干部暖心关爱帮扶基金、丧葬抚恤金预算",
+                    f"  total: {yaml_quote(REASON)}",
                 ),
             ],
         },
@@ -136,7 +136,9 @@ def test_failed_build_leaves_previous_output(
     data: Path, previous_output: Path, tmp_path: Path
 ) -> None:
     before = snapshot(previous_output)
-    negative = {"finance.yaml": [("  basic: 686.2", "  basic: -686.2")]}
+    negative = {
+        "finance.yaml": [("{code: '2013201', basic: 520.89}", "{code: '2013201', basic: -520.89}")]
+    }
     broken = copy_data(data, tmp_path / "broken", negative)
     run = run_cli("build", broken, "-o", previous_output)
     assert run.returncode == 1, run.stdout + run.stderr

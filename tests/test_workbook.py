@@ -143,36 +143,66 @@ def economic(draw) -> dict[str, Any]:
         items[0]["name"] = "本单位自定名称"
     personnel = sum((i["amount"] for i in items if i["code"][:3] in ("301", "303")), ZERO)
     public = sum((i["amount"] for i in items), ZERO) - personnel
-    return {"items": items, "reported": {"personnel": personnel, "public": public + draw(
-        st.sampled_from([ZERO, Decimal("0.01")]))}}
+    return {
+        "items": items,
+        "reported": {
+            "personnel": personnel,
+            "public": public + draw(st.sampled_from([ZERO, Decimal("0.01")])),
+        },
+    }
 
 
 @st.composite
 def finance_facts(draw) -> dict[str, Any]:
-    sources = ["general_budget", "government_funds", "state_capital", "superior_subsidy",
-               "business", "operating", "subordinate", "other"]
+    sources = [
+        "general_budget",
+        "government_funds",
+        "state_capital",
+        "superior_subsidy",
+        "business",
+        "operating",
+        "subordinate",
+        "other",
+    ]
     funds = ["general_budget", "government_funds", "state_capital"]
     facts: dict[str, Any] = {"income": {k: draw(amount) for k in sources}}
-    for key in ("non_fiscal_surplus_used", "opening_balance", "surplus_distribution",
-                "closing_balance"):
+    for key in (
+        "non_fiscal_surplus_used",
+        "opening_balance",
+        "surplus_distribution",
+        "closing_balance",
+    ):
         facts[key] = draw(amount)
-    facts["income_by_function"] = draw(classified(("fiscal", "superior_subsidy", "business",
-                                                   "operating", "subordinate", "other")))
-    facts["expenditure_by_function"] = draw(classified(
-        ("basic", "project", "to_superior", "operating", "to_subordinate"), stated=True))
-    facts["fiscal_balances"] = {side: {k: draw(amount) for k in funds}
-                                for side in ("opening", "closing")}
-    facts["general_budget_by_function"] = draw(classified(("budget", "basic", "project"),
-                                                          stated=True))
+    facts["income_by_function"] = draw(
+        classified(("fiscal", "superior_subsidy", "business", "operating", "subordinate", "other"))
+    )
+    facts["expenditure_by_function"] = draw(
+        classified(("basic", "project", "to_superior", "operating", "to_subordinate"), stated=True)
+    )
+    facts["fiscal_balances"] = {
+        side: {k: draw(amount) for k in funds} for side in ("opening", "closing")
+    }
+    facts["general_budget_by_function"] = draw(
+        classified(("budget", "basic", "project"), stated=True)
+    )
     facts["basic_by_economic"] = draw(economic())
-    tp = {"budget": {k: draw(amount) for k in ("abroad", "vehicle_purchase", "vehicle_running",
-                                                "reception")},
-          "actual": {k: draw(amount) for k in ("abroad", "vehicle_running")}}
-    tp["vehicles_bought"] = {v: {"count": Decimal(draw(st.integers(0, 3))), "amount": draw(amount)}
-                             for v in VEHICLES}
-    tp["reception"] = {side: {"batches": Decimal(draw(st.integers(0, 99))),
-                              "persons": Decimal(draw(st.integers(0, 999))), "amount": draw(amount)}
-                       for side in ("domestic", "foreign")}
+    tp = {
+        "budget": {
+            k: draw(amount) for k in ("abroad", "vehicle_purchase", "vehicle_running", "reception")
+        },
+        "actual": {k: draw(amount) for k in ("abroad", "vehicle_running")},
+    }
+    tp["vehicles_bought"] = {
+        v: {"count": Decimal(draw(st.integers(0, 3))), "amount": draw(amount)} for v in VEHICLES
+    }
+    tp["reception"] = {
+        side: {
+            "batches": Decimal(draw(st.integers(0, 99))),
+            "persons": Decimal(draw(st.integers(0, 999))),
+            "amount": draw(amount),
+        }
+        for side in ("domestic", "foreign")
+    }
     facts["three_public"] = tp
     facts["government_funds_by_function"] = draw(fund_rows())
     facts["state_capital_by_function"] = draw(fund_rows())
@@ -182,23 +212,46 @@ def finance_facts(draw) -> dict[str, Any]:
 def canonical(facts: dict[str, Any]) -> dict[str, Any]:
     """The facts as the importer writes them: 类 rows only where they differ from their 项,
     no names (compared apart), 接待费 in one sum."""
-    out = {k: facts[k] for k in ("income", "non_fiscal_surplus_used", "opening_balance",
-                                 "surplus_distribution", "closing_balance", "fiscal_balances")}
-    for key in ("income_by_function", "expenditure_by_function", "general_budget_by_function",
-                "government_funds_by_function", "state_capital_by_function"):
-        out[key] = sorted(({k: v for k, v in r.items() if k != "name"} for r in facts[key]),
-                          key=lambda r: r["code"])
-    items = [{k: v for k, v in i.items() if k != "name"} for i in facts["basic_by_economic"]["items"]]
-    out["basic_by_economic"] = {"items": sorted(items, key=lambda i: i["code"]),
-                                "reported": facts["basic_by_economic"]["reported"]}
+    out = {
+        k: facts[k]
+        for k in (
+            "income",
+            "non_fiscal_surplus_used",
+            "opening_balance",
+            "surplus_distribution",
+            "closing_balance",
+            "fiscal_balances",
+        )
+    }
+    for key in (
+        "income_by_function",
+        "expenditure_by_function",
+        "general_budget_by_function",
+        "government_funds_by_function",
+        "state_capital_by_function",
+    ):
+        out[key] = sorted(
+            ({k: v for k, v in r.items() if k != "name"} for r in facts[key]),
+            key=lambda r: r["code"],
+        )
+    items = [
+        {k: v for k, v in i.items() if k != "name"} for i in facts["basic_by_economic"]["items"]
+    ]
+    out["basic_by_economic"] = {
+        "items": sorted(items, key=lambda i: i["code"]),
+        "reported": facts["basic_by_economic"]["reported"],
+    }
     tp = facts["three_public"]
     rec = tp["reception"]
-    out["three_public"] = {"budget": tp["budget"], "actual": tp["actual"],
-                           "reception": rec["domestic"]["amount"] + rec["foreign"]["amount"]}
+    out["three_public"] = {
+        "budget": tp["budget"],
+        "actual": tp["actual"],
+        "reception": rec["domestic"]["amount"] + rec["foreign"]["amount"],
+    }
     return out
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(facts=finance_facts())
 def test_round_trip_of_generated_facts(facts, tmp_path_factory):
     folder = tmp_path_factory.mktemp("roundtrip")
@@ -222,7 +275,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(facts=finance_facts())
 def test_round_trip_through_the_built_tables(facts, tmp_path_factory):
     """Generated facts as a data folder → the derived model's standard tables → .xlsx →
@@ -233,7 +286,8 @@ def test_round_trip_through_the_built_tables(facts, tmp_path_factory):
     finance = yaml.load((DATA / "finance.yaml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     finance.update(_plain(facts))
     (folder / "finance.yaml").write_text(
-        yaml.safe_dump(finance, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        yaml.safe_dump(finance, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     tables, report = _lead_tables(folder)
     book = folder.parent / "附表.xlsx"
     book.write_bytes(write_workbook(tables, report.unit, report.department.name, report.year))

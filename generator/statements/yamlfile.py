@@ -140,11 +140,13 @@ class Merger:
         wanted = {r["code"]: r for r in rows}
         for i in reversed(range(len(seq))):
             row = seq[i]
-            if not isinstance(row, CommentedMap) or str(row.get("code")) not in wanted:
-                self.changes.append(
-                    f"{key}: 删除 {row.get('code') if isinstance(row, dict) else row}"
-                )
-                del seq[i]
+            if isinstance(row, CommentedMap) and str(row.get("code")) in wanted:
+                continue
+            if isinstance(row, CommentedMap) and _holds_more(row, columns):
+                self._update_row(key, row, {"code": str(row.get("code"))}, columns)
+                continue  # figures the statement has no column for (全年预算数) stay
+            self.changes.append(f"{key}: 删除 {row.get('code') if isinstance(row, dict) else row}")
+            del seq[i]
         have = {str(r.get("code")): r for r in seq}
         previous: CommentedMap | None = None
         for row in rows:
@@ -183,6 +185,14 @@ class Merger:
         seq.insert(place, new)
         self.changes.append(f"{key}: 新增 {row['code']}")
         return new
+
+
+def _holds_more(row: CommentedMap, columns: tuple[str, ...]) -> bool:
+    """Whether a row has a non-zero figure in a column the statement did not give."""
+    return any(
+        k not in ("code", "name", *columns) and as_decimal(v) not in (None, ZERO)
+        for k, v in row.items()
+    )
 
 
 def flow_row(row: dict[str, Any]) -> CommentedMap:
