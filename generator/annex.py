@@ -38,9 +38,7 @@ class AnnexTables:
         who = self.report.department.name
         tables = standard_tables(self.report)
         return Markup(
-            "".join(
-                table_xml(t, who, style.scale, first=i == 0) for i, t in enumerate(tables)
-            )
+            "".join(table_xml(t, who, style.scale, first=i == 0) for i, t in enumerate(tables))
         )
 
     def __str__(self) -> str:
@@ -109,7 +107,7 @@ def _table(table: StandardTable, widths: list[int], scale: Decimal) -> str:
     )
     tblpr = (
         f'<w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
-        f"<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
+        f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
         '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/>'
         "</w:tblCellMar></w:tblPr>"
     )
@@ -185,7 +183,8 @@ def _cell(
     ppr = (
         '<w:pStyle w:val="Flush"/><w:spacing w:before="0" w:after="0" w:line="220" '
         'w:lineRule="exact"/><w:ind w:firstLine="0" w:firstLineChars="0"/>'
-        f'<w:jc w:val="{align}"/><w:rPr><w:sz w:val="{CELL_SIZE}"/><w:szCs w:val="{CELL_SIZE}"/></w:rPr>'
+        f'<w:jc w:val="{align}"/>'
+        f'<w:rPr><w:sz w:val="{CELL_SIZE}"/><w:szCs w:val="{CELL_SIZE}"/></w:rPr>'
     )
     font = HEAD_FONT if bold and align == "center" else CELL_FONT
     run = _run(text, CELL_SIZE, font, bold) if text else ""

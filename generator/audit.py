@@ -6,16 +6,14 @@ import difflib
 from collections.abc import Iterator
 from decimal import Decimal
 
-from generator import refdata
+from generator.audit_finance import audit_finance
 from generator.dataset import Dataset, Document
 from generator.derive import Report
-from generator.figures import total
 from generator.findings import Finding, error, format_path, warning
 from generator.fmt import score, wan
 from generator.prose import amounts_in, figure_pool, nearest
 from generator.punctuation import punctuation_problems
 from generator.refs import finance_names, funds_names, unknown
-from generator.audit_finance import audit_finance
 
 CENT_HALF = Decimal("0.005")
 
@@ -145,13 +143,23 @@ def _score_keys(doc: Document, path: tuple, entered: dict, table) -> Iterator[Fi
         if key not in keys:
             hint = difflib.get_close_matches(key, keys, n=1, cutoff=0.4)
             tail = f"，是否应为“{hint[0]}”？" if hint else f"；评分项有：{'、'.join(keys)}"
-            yield error(doc.name, doc.line(*path, key), format_path((*path, key)),
-                        f"评分表中没有“{key}”这一项{tail}", "score")
+            yield error(
+                doc.name,
+                doc.line(*path, key),
+                format_path((*path, key)),
+                f"评分表中没有“{key}”这一项{tail}",
+                "score",
+            )
     for row in table.rows:
         if (row.formula and row.printed_computed) or row.deduction or row.key in entered:
             continue
-        yield error(doc.name, doc.line(*path), format_path(path),
-                    f"缺少评分项“{row.key}”的自评得分（满分 {score(row.points)}）", "score")
+        yield error(
+            doc.name,
+            doc.line(*path),
+            format_path(path),
+            f"缺少评分项“{row.key}”的自评得分（满分 {score(row.points)}）",
+            "score",
+        )
 
 
 def _score_warning(doc: Document, path: tuple, row) -> Finding:
@@ -214,9 +222,13 @@ def _references(data: Dataset, report: Report) -> Iterator[Finding]:
         names = _names_for(data, report, doc)
         for path, text in _texts(doc.content, ()):
             for name in unknown(text, names):
-                yield error(doc.name, doc.line(*path), format_path(path),
-                            f"文字引用了未知的数字“{{{{ {name} }}}}”；可引用：{'、'.join(names)}",
-                            "prose")
+                yield error(
+                    doc.name,
+                    doc.line(*path),
+                    format_path(path),
+                    f"文字引用了未知的数字“{{{{ {name} }}}}”；可引用：{'、'.join(names)}",
+                    "prose",
+                )
 
 
 def _texts(node, path: tuple) -> Iterator[tuple[tuple, str]]:

@@ -88,13 +88,21 @@ def _income_table(a: Auditor, f: Finance) -> Iterator[Finding]:
     parts = len(table.items)
     fiscal = sum((f.fiscal.income[k] for k in FUND_LABELS), ZERO)
     yield from a.identity(
-        ("income_by_function",), table["fiscal"], fiscal, parts,
-        "收入决算表 财政拨款收入合计", "收入支出决算总表 财政拨款收入",
+        ("income_by_function",),
+        table["fiscal"],
+        fiscal,
+        parts,
+        "收入决算表 财政拨款收入合计",
+        "收入支出决算总表 财政拨款收入",
     )
     for key in ("superior_subsidy", "business", "operating", "subordinate", "other"):
         yield from a.identity(
-            ("income_by_function",), table[key], _income(f, key),
-            parts, f"收入决算表 {INCOME_LABELS[key]}合计", "收入支出决算总表 同项",
+            ("income_by_function",),
+            table[key],
+            _income(f, key),
+            parts,
+            f"收入决算表 {INCOME_LABELS[key]}合计",
+            "收入支出决算总表 同项",
         )
 
 
@@ -118,12 +126,20 @@ def _fiscal(a: Auditor, f: Finance) -> Iterator[Finding]:
         if not fund.table.items:
             continue
         yield from a.identity(
-            (f"{key}_by_function",), fund.income, s.income[key], len(fund.table.items),
-            f"{FUND_LABELS[key]}收入支出决算表 本年收入合计", "收入支出决算总表 同项收入",
+            (f"{key}_by_function",),
+            fund.income,
+            s.income[key],
+            len(fund.table.items),
+            f"{FUND_LABELS[key]}收入支出决算表 本年收入合计",
+            "收入支出决算总表 同项收入",
         )
         yield from a.identity(
-            (f"{key}_by_function",), fund.opening, s.opening[key], len(fund.table.items),
-            f"{FUND_LABELS[key]}收入支出决算表 年初结转和结余", "财政拨款收入支出决算总表 同项",
+            (f"{key}_by_function",),
+            fund.opening,
+            s.opening[key],
+            len(fund.table.items),
+            f"{FUND_LABELS[key]}收入支出决算表 年初结转和结余",
+            "财政拨款收入支出决算总表 同项",
         )
 
 
@@ -159,8 +175,12 @@ def _stated_rows(a: Auditor, table: Classified) -> Iterator[Finding]:
             if row[col] == row.summed[col]:
                 continue
             yield from a.identity(
-                (table.key, row.index, col), row[col], row.summed[col], row.parts,
-                f"{row.name or row.code}（{row.code}）的 {col}", "其各项之和",
+                (table.key, row.index, col),
+                row[col],
+                row.summed[col],
+                row.parts,
+                f"{row.name or row.code}（{row.code}）的 {col}",
+                "其各项之和",
             )
 
 
@@ -179,7 +199,9 @@ def _general_vs_expenditure(a: Auditor, f: Finance) -> Iterator[Finding]:
         other = spent.get(row.code)
         path = (f.general.key, row.index)
         if other is None:
-            yield a.at(path, f"科目 {row.code} 在支出决算表（expenditure_by_function）中没有", "identity")
+            yield a.at(
+                path, f"科目 {row.code} 在支出决算表（expenditure_by_function）中没有", "identity"
+            )
             continue
         for col in ("basic", "project"):
             if row[col] > other[col] + CENT_HALF:
@@ -190,7 +212,12 @@ def _general_vs_expenditure(a: Auditor, f: Finance) -> Iterator[Finding]:
                     "identity",
                 )
     if f.general_execution.budget and f.general_execution.rate and f.general_execution.rate > 2:
-        yield a.at((f.general.key,), "一般公共预算支出决算数超过全年预算数的两倍，请核对", "plausibility", "warning")
+        yield a.at(
+            (f.general.key,),
+            "一般公共预算支出决算数超过全年预算数的两倍，请核对",
+            "plausibility",
+            "warning",
+        )
 
 
 def _economic(a: Auditor, f: Finance) -> Iterator[Finding]:
@@ -198,12 +225,20 @@ def _economic(a: Auditor, f: Finance) -> Iterator[Finding]:
     for key, part in (("personnel", e.personnel), ("public", e.public)):
         if part.reported is not None:
             yield from a.identity(
-                ("basic_by_economic", "reported", key), part.reported, part.items_sum,
-                len(part.items), part.label, "其各经济分类科目之和",
+                ("basic_by_economic", "reported", key),
+                part.reported,
+                part.items_sum,
+                len(part.items),
+                part.label,
+                "其各经济分类科目之和",
             )
     yield from a.identity(
-        ("basic_by_economic",), e.total, f.basic_total, len(e.items) + 1,
-        "基本支出决算明细表合计（人员经费+公用经费）", "一般公共预算财政拨款支出决算表基本支出合计",
+        ("basic_by_economic",),
+        e.total,
+        f.basic_total,
+        len(e.items) + 1,
+        "基本支出决算明细表合计（人员经费+公用经费）",
+        "一般公共预算财政拨款支出决算表基本支出合计",
     )
     for item in e.items:
         if not item.name:
@@ -270,7 +305,9 @@ def _procurement(a: Auditor, f: Finance) -> Iterator[Finding]:
         yield a.at(("procurement", "sme"), "授予中小企业合同金额大于政府采购支出总额", "identity")
     if p.small_micro > p.sme:
         yield a.at(
-            ("procurement", "small_micro"), "授予小微企业合同金额大于授予中小企业合同金额", "identity"
+            ("procurement", "small_micro"),
+            "授予小微企业合同金额大于授予中小企业合同金额",
+            "identity",
         )
     if p.total > f.expenditure_total + f.closing_balance + CENT_HALF:
         yield a.at(("procurement",), "政府采购支出总额大于本年支出合计", "plausibility")
@@ -282,7 +319,8 @@ def _assets(a: Auditor, f: Finance) -> Iterator[Finding]:
     if f.assets.vehicles and by_use != by_type:
         yield a.at(
             ("assets", "vehicles"),
-            f"国有资产中的车辆 {by_use} 辆（按用途）与“三公”年末公务用车 {by_type} 辆（按车型）不同",
+            f"国有资产中的车辆 {by_use} 辆（按用途）与“三公”年末公务用车 {by_type} 辆"
+            "（按车型）不同",
             "identity",
             "warning",
         )
@@ -301,7 +339,9 @@ def _reasons(a: Auditor, f: Finance) -> Iterator[Finding]:
     }
     for key, change in changes.items():
         if change.direction != "flat" and not f.reasons.get(key, "").strip():
-            yield a.at(("reasons", key), "该项与上年相比有变动，但没有填写变动原因", "lint", "warning")
+            yield a.at(
+                ("reasons", key), "该项与上年相比有变动，但没有填写变动原因", "lint", "warning"
+            )
 
 
 def _names(a: Auditor, f: Finance, data: Dataset) -> Iterator[Finding]:
@@ -340,7 +380,8 @@ def _names(a: Auditor, f: Finance, data: Dataset) -> Iterator[Finding]:
         if not item_definition(f, item.code):
             yield a.at(
                 ("definitions",),
-                f"科目 {item.code} {item.name} 没有名词解释：可在 definitions 中补充，否则名词解释中不列该项",
+                f"科目 {item.code} {item.name} 没有名词解释：可在 definitions 中补充，"
+                "否则名词解释中不列该项",
                 "reference",
                 "warning",
             )

@@ -151,7 +151,9 @@ def derive_report(data: Dataset) -> Report:
         finance=finance,
         projects=projects,
         letters=tuple(
-            _letter(p, scoring["project"], data["self_evaluation.yaml"]) for p in projects if p.letter
+            _letter(p, scoring["project"], data["self_evaluation.yaml"])
+            for p in projects
+            if p.letter
         ),
         evaluation=_evaluation(
             data["self_evaluation.yaml"], scoring["department"], finance, projects, style

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -12,7 +10,6 @@ from typing import Any
 from generator.figures import ZERO, Execution, freeze, total
 from generator.indicators import (
     IndicatorError,
-    Measure,
     deviation,
     is_met,
     parse_actual,
@@ -66,7 +63,6 @@ class Indicator:
     applicable: bool
     met: bool | None
     deviation: Decimal | None
-    target_measure: Measure | None
     parse_error: str
 
     @property
@@ -140,7 +136,6 @@ def derive_indicator(raw: dict[str, Any], names: Names | None = None) -> Indicat
         applicable=raw["applicable"],
         met=met,
         deviation=dev,
-        target_measure=target,
         parse_error=problem,
     )
 

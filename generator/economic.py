@@ -1,4 +1,4 @@
-"""表6 一般公共预算财政拨款基本支出决算表: 基本支出 by 经济分类, split into 人员经费 and 公用经费."""
+"""表6 一般公共预算财政拨款基本支出决算表: 基本支出 by 经济分类, as 人员经费 and 公用经费."""
 
 from __future__ import annotations
 
@@ -71,7 +71,9 @@ class Economic:
 
 def derive_economic(raw: Mapping[str, Any], year: int) -> Economic:
     personnel_classes = refdata.personnel_classes(year)
-    items = tuple(_item(i, row, year) for i, row in enumerate(raw["items"]) if len(row["code"]) == 5)
+    items = tuple(
+        _item(i, row, year) for i, row in enumerate(raw["items"]) if len(row["code"]) == 5
+    )
     reported = raw.get("reported") or {}
     ordered = tuple(sorted(items, key=lambda i: i.code))
     personnel = tuple(i for i in ordered if i.klass in personnel_classes)

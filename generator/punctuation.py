@@ -20,4 +20,5 @@ def punctuation_problems(text: str) -> Iterator[str]:
         yield f"中文中夹有半角标点“{m.group(0)}”（第 {m.start() + 1} 个字处）"
     for left, right in PAIRS:
         if text.count(left) != text.count(right):
-            yield f"括号或引号不成对：“{left}”{text.count(left)} 个，“{right}”{text.count(right)} 个"
+            counts = f"“{left}”{text.count(left)} 个，“{right}”{text.count(right)} 个"
+            yield f"括号或引号不成对：{counts}"

@@ -87,9 +87,7 @@ YEAR = {
 
 UNIT_TYPES = ["行政单位", "参公事业单位", "其他事业单位"]
 
-UNIT = record(
-    {"name": text(), "type": {"type": "string", "allowed": UNIT_TYPES, "required": True}}
-)
+UNIT = record({"name": text(), "type": {"type": "string", "allowed": UNIT_TYPES, "required": True}})
 
 DEPARTMENT = {
     "name": text(),
@@ -178,9 +176,7 @@ FINANCE = {
     "basic_by_economic": record(
         {
             "items": listing(
-                record(
-                    {"code": ECONOMIC_CODE, "name": text(required=False), "amount": money()}
-                )
+                record({"code": ECONOMIC_CODE, "name": text(required=False), "amount": money()})
             ),
             "reported": record(
                 {"personnel": optional_money(), "public": optional_money()}, required=False

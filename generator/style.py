@@ -80,9 +80,7 @@ class Style:
             return flat
         return f"{change.verb}{self.amount(change.size)}万元"
 
-    def parts(
-        self, shares: Iterable[Share], place: str | None = None
-    ) -> list[tuple[Share, str]]:
+    def parts(self, shares: Iterable[Share], place: str | None = None) -> list[tuple[Share, str]]:
         """Each share of one whole with its printed percentage (adding to 100% if the style
         says so)."""
         items = list(shares)

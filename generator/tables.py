@@ -65,7 +65,8 @@ def standard_tables(report) -> list[StandardTable]:  # noqa: ANN001 - generator.
         _summary(f),
         _classified_table(
             2, "收入决算表", f.income_by_function,
-            [("本年收入合计", None), ("财政拨款收入", "fiscal"), ("上级补助收入", "superior_subsidy"),
+            [("本年收入合计", None), ("财政拨款收入", "fiscal"),
+             ("上级补助收入", "superior_subsidy"),
              ("事业收入", "business"), ("经营收入", "operating"),
              ("附属单位上缴收入", "subordinate"), ("其他收入", "other")],
             f"{who}本年度没有收入，故本表无数据。",

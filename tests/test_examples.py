@@ -225,7 +225,7 @@ def test_every_percentage_of_part_two_has_two_decimals(part_two: list[str]) -> N
 
 
 def test_unit_wording(disclosure: DocxContent, part_two: list[str]) -> None:
-    assert disclosure.has("2024年度单位决算")
+    assert [p for p in disclosure.normalized if p.endswith("2024年度单位决算")]  # the cover
     assert len(disclosure.containing("第一部分 单位概况")) == 2  # contents and heading
     assert disclosure.find("第二部分 2024年度单位决算情况说明") >= 0
     assert disclosure.has("纳入2024年度单位决算编制范围的独立编制机构包括：无")
@@ -426,7 +426,8 @@ def check_fiscal_summary(t4: Annex) -> tuple[Decimal, list[Decimal], Decimal, di
         assert values[0] == sum(values[1:], ZERO), f"表4 {r[3]}: {values}"
     spending = amounts(row_labelled(rows, "本年支出合计", 3)[5:])
     for j in range(4):
-        assert sum((amounts(r[5:])[j] for r in classes), ZERO) == spending[j], f"表4 column {j}"
+        added = sum((amounts(r[5:])[j] for r in classes), ZERO)  # 类 are rounded facts
+        assert near(added, spending[j], len(classes)), f"表4 column {j}: {added} vs {spending[j]}"
     assert spending[0] == sum(spending[1:], ZERO)
     closing = amounts(row_labelled(rows, "年末财政拨款结转和结余", 3)[5:])
     assert closing[0] == sum(closing[1:], ZERO)
