@@ -32,12 +32,13 @@ class ChartSpec:
     series: Series = ()
     slices: tuple[Slice, ...] = ()
     empty_text: str = ""
+    amounts: str = "trim"  # how value labels print amounts: as the text does
 
     @property
     def key(self) -> str:
         """A name for the chart's content: equal keys draw equal images."""
         content = repr((self.kind, self.title, self.unit, self.groups, self.series, self.slices,
-                        self.empty_text))  # fmt: skip
+                        self.empty_text, self.amounts))  # fmt: skip
         return hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
 
 
@@ -45,7 +46,9 @@ def draw_chart(spec: ChartSpec) -> bytes:
     """The PNG of a chart spec (matplotlib)."""
     if spec.kind == "bars":
         series = [(name, list(values)) for name, values in spec.series]
-        return draw_bars(spec.title, list(spec.groups), series, unit=spec.unit)
+        return draw_bars(
+            spec.title, list(spec.groups), series, unit=spec.unit, amounts=spec.amounts
+        )
     return draw_pie(spec.title, list(spec.slices), unit=spec.unit, empty_text=spec.empty_text)
 
 
@@ -57,7 +60,10 @@ def _bars(
         (f"{report.previous_year}年", tuple(c.previous / scale for c in changes)),
         (f"{report.year}年", tuple(c.current / scale for c in changes)),
     )
-    return ChartSpec(name, number, caption, "bars", caption, groups=tuple(groups), series=series)
+    return ChartSpec(
+        name, number, caption, "bars", caption, groups=tuple(groups), series=series,
+        amounts=report.style.amounts,
+    )  # fmt: skip
 
 
 def _pie(

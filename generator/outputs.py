@@ -171,7 +171,9 @@ def old_path(target: Path) -> Path:
 
 
 def stale_staging(target: Path) -> list[Path]:
-    pattern = re.compile(re.escape(f".{target.name}{STAGING_INFIX}") + r"[a-z0-9_]{8}")
+    # `.<name>.build-XXXXXXXX`, and `.<name>.XXXXXXXX` as builds before 0.2 named them
+    infix = re.escape(STAGING_INFIX.lstrip("."))
+    pattern = re.compile(re.escape(f".{target.name}.") + f"(?:{infix})?" + r"[a-z0-9_]{8}")
     if not target.parent.is_dir():
         return []
     return [p for p in target.parent.iterdir() if pattern.fullmatch(p.name) and p.is_dir()]

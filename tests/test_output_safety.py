@@ -160,6 +160,7 @@ def test_stale_lock_and_staging_folders_are_cleaned(data: Path, previous: Path) 
     (parent / ".out.build-abcd_123").mkdir()
     (parent / ".out.build-abcd_123" / "half.docx").write_bytes(b"x")
     (parent / ".out.old").mkdir()
+    (parent / ".out.x1y2z3_w").mkdir()  # a staging folder as older versions named it
     (parent / ".out.notours").mkdir()  # not a name of ours: left alone
     run = run_cli("build", data, "-o", previous, GENERATOR_LOCK_WAIT="5")
     assert run.returncode == 0, run.stdout + run.stderr

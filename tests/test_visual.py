@@ -29,6 +29,7 @@ DATASETS = {"2023": ROOT / "data" / "2023", "examples": ROOT / "data" / "example
 POPPLER = ("pdftotext", "pdffonts", "pdfimages", "pdftoppm")
 FOOTER = re.compile(r"—\s*(\d+)\s*—")
 TOC_LINE = re.compile(r"^\s*(\S.*?)\s*[.·…]{3,}\s*(\d+)\s*$")
+NUMBER_CORE = re.compile(r"[^\u4e00-\u9fff]*")
 CHINESE_FACES = ("NotoSerifCJK", "NotoSansCJK", "SimSun", "FangSong", "KaiTi", "SimHei", "FZ")
 
 
@@ -152,8 +153,10 @@ def _docx_texts(docx: Path) -> tuple[list[str], list[str]]:
     with zipfile.ZipFile(docx) as archive:
         root = etree.fromstring(archive.read("word/document.xml"))
     paragraphs = [re.sub(r"\s+", "", text_of(p)) for p in root.iter(w("p"))]
-    numbers = [re.sub(r"\s+", "", text_of(tc)) for tc in root.iter(w("tc"))]
-    return paragraphs, [n for n in numbers if is_number(n) and len(n) >= 3]
+    cells = [re.sub(r"\s+", "", text_of(tc)) for tc in root.iter(w("tc"))]
+    # The figure itself (a unit such as 月 or 万元 may follow it on the next line in prose).
+    numbers = [NUMBER_CORE.match(c).group(0) for c in cells if is_number(c)]
+    return paragraphs, [n for n in numbers if len(n) >= 3]
 
 
 def missing_numbers(paragraphs: list[str], numbers: list[str], pages: list[str]) -> list[str]:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from generator import fmt
 from generator.charts.numbers import _to_decimal, format_amount
 from generator.charts.style import (
     DPI,
@@ -98,8 +99,11 @@ def _style_bar_axes(ax: Axes, data: list[list[Decimal]]) -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: format_amount(Decimal(f"{y:.2f}"))))
 
 
-def _label_bars(ax: Axes, containers: list[Any], data: list[list[Decimal]]) -> list[Text]:
-    """Value labels on the bars, shrunk (then turned upright) until none overlap."""
+def _label_bars(
+    ax: Axes, containers: list[Any], data: list[list[Decimal]], amounts: str = "trim"
+) -> list[Text]:
+    """Value labels on the bars (printed as the text prints amounts: `trim` 35, `fixed`
+    35.00), shrunk (then turned upright) until none overlap."""
     renderer = _renderer(ax.figure)  # type: ignore[arg-type]
     texts: list[Text] = []
     for size, rotation in _BAR_LABEL_STEPS:
@@ -107,7 +111,7 @@ def _label_bars(ax: Axes, containers: list[Any], data: list[list[Decimal]]) -> l
             text.remove()
         texts = []
         for container, values in zip(containers, data, strict=True):
-            labels = [format_amount(v) for v in values]
+            labels = [format_amount(v) if amounts == "trim" else fmt.amount(v) for v in values]
             texts += ax.bar_label(
                 container, labels=labels, padding=2, fontsize=size, rotation=rotation
             )
@@ -167,6 +171,7 @@ def _build_bars(
     groups: Sequence[str],
     series: Sequence[tuple[str, Sequence[Decimal]]],
     unit: str,
+    amounts: str = "trim",
 ) -> None:
     data = _bar_data(groups, series)
     ax = fig.add_axes((0.1, 0.12, 0.88, 0.76))
@@ -175,7 +180,7 @@ def _build_bars(
     containers = _plot_bars(ax, [name for name, _ in series], data)
     _style_bar_axes(ax, data)
     _bar_header(fig, ax, title, unit, len(series))
-    _fit_headroom(ax, _label_bars(ax, containers, data))
+    _fit_headroom(ax, _label_bars(ax, containers, data, amounts))
 
 
 def draw_bars(
@@ -183,6 +188,7 @@ def draw_bars(
     groups: Sequence[str],
     series: Sequence[tuple[str, Sequence[Decimal]]],
     unit: str = "万元",
+    amounts: str = "trim",
 ) -> bytes:
     """Year-on-year grouped bars as PNG bytes.
 
@@ -190,5 +196,5 @@ def draw_bars(
     series: one (name, values) per year, e.g. [("2022年", [753.82, 753.82]), ...].
     """
     with _figure() as fig:
-        _build_bars(fig, title, groups, series, unit)
+        _build_bars(fig, title, groups, series, unit, amounts)
         return _png(fig)
