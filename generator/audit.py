@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from generator.audit_finance import audit_finance
+from generator.plausibility import audit_plausibility
 from generator.dataset import Dataset, Document
 from generator.derive import Report
 from generator.findings import Finding, error, format_path, warning
@@ -20,7 +21,7 @@ CENT_HALF = Decimal("0.005")
 
 def audit_report(data: Dataset, report: Report) -> list[Finding]:
     findings: list[Finding] = []
-    for check in (audit_finance, _evaluation, _projects, _scores, _prose, _copies):
+    for check in (audit_finance, audit_plausibility, _evaluation, _projects, _scores, _prose, _copies):
         findings.extend(check(data, report))
     return findings
 

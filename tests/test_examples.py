@@ -445,7 +445,8 @@ def check_fiscal_summary(t4: Annex) -> tuple[Decimal, list[Decimal], Decimal, di
 
 
 def check_economic(t6: Annex) -> tuple[Decimal, Decimal]:
-    """表6: each 经济分类 类 is the sum of its 款; 人员经费合计 and 公用经费合计 of their 类."""
+    """表6: each 经济分类 类 is the sum of its 款; 人员经费合计 and 公用经费合计 of their 类 within
+    n × 0.005 (data/2023 reports 公用经费 289.99 while its items add to 290.00)."""
     rows = t6.data
     last = rows[-1]
     assert last[1].strip() == "人员经费合计" and last[4].strip() == "公用经费合计"
@@ -457,8 +458,9 @@ def check_economic(t6: Annex) -> tuple[Decimal, Decimal]:
             members = [v for c, v in lines if len(c) == 5 and c.startswith(code)]
             assert members and sum(members, ZERO) == value, f"表6 {code}: {members} vs {value}"
         assert all(len(c) in (3, 5) for c, _ in lines)
-        stated = amount(last[value_at])
-        assert sum((v for _, v in classes), ZERO) == stated
+        stated = amount(last[value_at])  # a reported fact where the statement says so
+        added = sum((v for _, v in classes), ZERO)
+        assert near(added, stated, len(lines) - len(classes)), f"表6 合计 {stated}, 类 add to {added}"
         sides.append(stated)
     return sides[0], sides[1]
 
@@ -521,7 +523,8 @@ def check_annex(doc: DocxContent) -> Checked:
     assert by_fund["income"][gf] == c8.total[1], "表4 政府性基金收入 ≠ 表8 本年收入"
     assert by_fund["opening"][gf] == c8.total[0], "表4 年初政府性基金结转 ≠ 表8 年初"
     assert by_fund["closing"][gf] == c8.total[5], "表4 年末政府性基金结转 ≠ 表8 年末"
-    assert personnel + public == c5.total[1], "表6 人员经费 + 公用经费 ≠ 表5 基本支出"
+    # Two rounded parts (data/2023: 396.22 + 289.99 against 686.20).
+    assert near(personnel + public, c5.total[1], 2), "表6 人员经费 + 公用经费 ≠ 表5 基本支出"
     return Checked(
         income_total, expenditure_total, grand, c2, c3, c5, c8, c9, fiscal_income, spending,
         fiscal_grand, personnel, public, budget3, actual3,
