@@ -11,8 +11,8 @@ from pathlib import Path
 from generator.dataset import Dataset, Document
 from generator.derive import Report
 from generator.findings import Finding, error, format_path, warning
-from generator.loader import display_name
 from generator.fmt import pct, score
+from generator.loader import display_name
 
 LEVEL1 = ("产出指标", "效益指标", "成本指标", "满意度指标", "效果指标", "管理指标", "过程指标")
 LEVEL2 = (
