@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from generator.audit_finance import audit_finance
-from generator.plausibility import audit_plausibility
 from generator.dataset import Dataset, Document
 from generator.derive import Report
 from generator.findings import Finding, error, format_path, warning
 from generator.fmt import score, wan
+from generator.plausibility import audit_plausibility
 from generator.prose import amounts_in, figure_pool, nearest
 from generator.punctuation import punctuation_problems
 from generator.refs import finance_names, funds_names, unknown
@@ -21,7 +21,8 @@ CENT_HALF = Decimal("0.005")
 
 def audit_report(data: Dataset, report: Report) -> list[Finding]:
     findings: list[Finding] = []
-    for check in (audit_finance, audit_plausibility, _evaluation, _projects, _scores, _prose, _copies):
+    checks = (audit_finance, audit_plausibility, _evaluation, _projects, _scores, _prose, _copies)
+    for check in checks:
         findings.extend(check(data, report))
     return findings
 

@@ -29,7 +29,12 @@ class Auditor:
 
     def __init__(self, doc: Document, unit: str = "万元"):
         self.doc = doc
+        self.unit = unit
         self.exact = unit == "元"
+
+    def show(self, value: Decimal) -> str:
+        """An amount in the data's own unit, for a message."""
+        return f"{wan(value)} {self.unit}"
 
     def at(self, path: tuple, message: str, code: str, level: str = "error") -> Finding:
         make = error if level == "error" else warning
@@ -45,7 +50,7 @@ class Auditor:
             yield self.at(
                 path,
                 f"{what}为 {wan(stated)}，但{how}为 {wan(computed)}，相差 "
-                f"{wan(abs(stated - computed))}{limit}",
+                f"{wan(abs(stated - computed))}{limit}（单位：{self.unit}）",
                 "identity",
             )
 
@@ -56,6 +61,7 @@ def audit_finance(data: Dataset, report: Report) -> Iterator[Finding]:
     for check in (
         _totals,
         _income_table,
+        _expenditure_table,
         _fiscal,
         _classified_tables,
         _general_vs_expenditure,
@@ -81,9 +87,16 @@ def _totals(a: Auditor, f: Finance) -> Iterator[Finding]:
 
 
 def _income_table(a: Auditor, f: Finance) -> Iterator[Finding]:
-    """表1 本年收入 by source = the 合计 of each column of 表2 (when 表2 is given)."""
+    """表1 本年收入 by source = the 合计 of each column of 表2."""
     table = f.income_by_function
     if not table.items:
+        if f.income_total:
+            yield a.at(
+                ("income_by_function",),
+                f"本年收入合计为 {a.show(f.income_total)}，但收入决算表（income_by_function）"
+                "没有列出任何功能分类项",
+                "identity",
+            )
         return
     parts = len(table.items)
     fiscal = sum((f.fiscal.income[k] for k in FUND_LABELS), ZERO)
@@ -108,6 +121,24 @@ def _income_table(a: Auditor, f: Finance) -> Iterator[Finding]:
 
 def _income(f: Finance, key: str) -> Decimal:
     return next(s.amount for s in f.income if s.label == INCOME_LABELS[key])
+
+
+def _expenditure_table(a: Auditor, f: Finance) -> Iterator[Finding]:
+    """表3 holds all spending: it cannot be empty while money came in, and 财政拨款 spending
+    (表5 + 表8 + 表9) cannot exceed it."""
+    if not f.expenditure_by_function.items and (f.income_grand or f.fiscal.spending_total):
+        yield a.at(
+            ("expenditure_by_function",),
+            "支出决算表（expenditure_by_function）没有列出任何功能分类项，但有收入或财政拨款支出",
+            "identity",
+        )
+    if f.fiscal.spending_total > f.expenditure_total + CENT_HALF * 4:
+        yield a.at(
+            ("expenditure_by_function",),
+            f"财政拨款支出 {a.show(f.fiscal.spending_total)} 大于支出决算表本年支出合计 "
+            f"{a.show(f.expenditure_total)}",
+            "identity",
+        )
 
 
 def _fiscal(a: Auditor, f: Finance) -> Iterator[Finding]:
@@ -141,6 +172,24 @@ def _fiscal(a: Auditor, f: Finance) -> Iterator[Finding]:
             f"{FUND_LABELS[key]}收入支出决算表 年初结转和结余",
             "财政拨款收入支出决算总表 同项",
         )
+        yield from a.identity(
+            (f"{key}_by_function",),
+            fund.closing,
+            s.closing[key],
+            len(fund.table.items),
+            f"{FUND_LABELS[key]}收入支出决算表 年末结转和结余",
+            "财政拨款收入支出决算总表 同项",
+        )
+        for row in fund.table.items:
+            derived = row["opening"] + row["income"] - row["basic"] - row["project"]
+            yield from a.identity(
+                (fund.table.key, row.index, "closing"),
+                row["closing"],
+                derived,
+                4,
+                f"科目 {row.code} 的年末结转和结余",
+                "年初结转和结余+本年收入−本年支出",
+            )
 
 
 def _classified_tables(a: Auditor, f: Finance) -> Iterator[Finding]:
@@ -240,6 +289,26 @@ def _economic(a: Auditor, f: Finance) -> Iterator[Finding]:
         "基本支出决算明细表合计（人员经费+公用经费）",
         "一般公共预算财政拨款支出决算表基本支出合计",
     )
+    for klass in e.classes:
+        path = ("basic_by_economic", "items", klass.index)
+        if klass.index >= 0 and not klass.parts:
+            yield a.at(path, f"经济分类 {klass.code} 下没有列出任何款", "identity")
+        elif klass.index >= 0:
+            yield from a.identity(
+                (*path, "amount"),
+                klass.amount,
+                klass.items_sum,
+                klass.parts,
+                f"{klass.name or klass.code}（{klass.code}）",
+                "其各款之和",
+            )
+        if not klass.name:
+            yield a.at(
+                path if klass.index >= 0 else ("basic_by_economic",),
+                f"未知的经济分类 类 {klass.code}：请列出该类的一行 {{code: '{klass.code}', "
+                "name: …}} 写明名称",
+                "reference",
+            )
     for item in e.items:
         if not item.name:
             yield a.at(
@@ -268,6 +337,19 @@ def _three_public(a: Auditor, f: Finance) -> Iterator[Finding]:
             "identity",
             "warning",
         )
+    for code, part, label in (
+        ("30231", tp.vehicle_running, "公务用车运行维护费"),
+        ("30212", tp.abroad, "因公出国（境）费"),
+    ):
+        booked = next((i.amount for i in f.economic.items if i.code == code), None)
+        if booked is not None and booked > part.actual + CENT_HALF:
+            yield a.at(
+                ("three_public", "actual"),
+                f"基本支出中的{label}（{code}）{a.show(booked)}大于“三公”{label} "
+                f"{a.show(part.actual)}",
+                "identity",
+                "warning",
+            )
     for kind, count, amount in tp.vehicles_bought:
         path = ("three_public", "vehicles_bought", kind)
         if count and not amount:
@@ -310,7 +392,9 @@ def _procurement(a: Auditor, f: Finance) -> Iterator[Finding]:
             "identity",
         )
     if p.total > f.expenditure_total + f.closing_balance + CENT_HALF:
-        yield a.at(("procurement",), "政府采购支出总额大于本年支出合计", "plausibility")
+        yield a.at(
+            ("procurement",), "政府采购支出总额大于本年支出合计与年末结转和结余之和", "plausibility"
+        )
 
 
 def _assets(a: Auditor, f: Finance) -> Iterator[Finding]:
@@ -329,7 +413,12 @@ def _assets(a: Auditor, f: Finance) -> Iterator[Finding]:
 def _reasons(a: Auditor, f: Finance) -> Iterator[Finding]:
     """Every comparison the text makes that moved has its own reason."""
     changes = {
-        "total": f.income_change,
+        "total": f.income_change if f.income_change.direction != "flat" else f.expenditure_change,
+        "income": f.current_income_change,
+        "expenditure": f.current_expenditure_change,
+        "abroad": f.three_public.abroad.change,
+        "vehicle": f.three_public.vehicle.change,
+        "reception": f.three_public.reception.change,
         "fiscal": f.fiscal_change,
         "general_budget": f.general_change,
         "government_funds": f.government_funds.change,
@@ -338,7 +427,9 @@ def _reasons(a: Auditor, f: Finance) -> Iterator[Finding]:
         "operating_costs": f.operating_costs,
     }
     for key, change in changes.items():
-        if change.direction != "flat" and not f.reasons.get(key, "").strip():
+        if change is None or change.direction == "flat":
+            continue
+        if not f.reasons.get(key, "").strip():
             yield a.at(
                 ("reasons", key), "该项与上年相比有变动，但没有填写变动原因", "lint", "warning"
             )

@@ -56,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="检查数据：校验、勾稽关系和文字中的数字")
     c.add_argument("data_dir", type=Path, help=DATA_HELP)
     c.add_argument("--strict", action="store_true", help="警告也视为错误")
+    c.add_argument(
+        "--templates", type=Path, help="自己修改过的模板所在文件夹（同时检查模板中的变量）"
+    )
     b = sub.add_parser("build", help="生成全部文档到输出文件夹")
     b.add_argument("data_dir", type=Path, help=DATA_HELP)
     b.add_argument("-o", "--out", type=Path, help="输出文件夹（默认 output/<年度>）")
@@ -82,6 +85,9 @@ def _print_findings(findings: list[Finding]) -> None:
         print(f.format())
     errors = sum(f.is_error for f in findings)
     print(f"共 {errors} 个错误，{len(findings) - errors} 个警告。")
+    pending = sum(f.code == "pending" for f in findings)
+    if pending:
+        print(f"还有 {pending} 项待填。")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -89,9 +95,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     from generator.dataset import read_dataset
     from generator.derive import derive_report
 
+    from generator.template_check import check_templates
+    from generator.templatedirs import template_dirs
+
     dataset, findings = read_dataset(args.data_dir)
     if not any(f.is_error for f in findings):
-        findings += audit_report(dataset, derive_report(dataset))
+        report = derive_report(dataset)
+        findings += audit_report(dataset, report)
+        findings += check_templates(report, template_dirs(args.templates, args.data_dir))
     _print_findings(findings)
     failed = any(f.is_error for f in findings) or (args.strict and findings)
     return 1 if failed else 0

@@ -74,7 +74,8 @@ class FundTable:
 
     @property
     def any(self) -> bool:
-        return any(self.table[c] for c in FUND_TABLE_COLUMNS)
+        """Any figure this year, or spending last year (the text then compares)."""
+        return any(self.table[c] for c in FUND_TABLE_COLUMNS) or bool(self.previous)
 
     def shares(self) -> tuple[Share, ...]:
         """本年支出 by 项, as the text lists them."""

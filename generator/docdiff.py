@@ -123,20 +123,49 @@ def align(old: list[Block], new: list[Block]) -> list[Pair]:
 
 
 def _pair_up(olds: list[Block], news: list[Block], after: Any) -> list[Pair]:
-    """A replaced run of blocks: same kinds paired in order, the rest added or removed."""
+    """A replaced run of blocks: the most similar ones paired in order (a dynamic-programming
+    alignment), the rest added or removed."""
+    n, m = len(olds), len(news)
+    score = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            best = max(score[i - 1][j], score[i][j - 1])
+            sim = _similarity(olds[i - 1], news[j - 1])
+            if sim >= SIMILAR:
+                best = max(best, score[i - 1][j - 1] + sim)
+            score[i][j] = best
     pairs: list[Pair] = []
-    i = j = 0
-    while i < len(olds) or j < len(news):
-        if i < len(olds) and j < len(news) and olds[i].kind == news[j].kind:
-            pairs.append(Pair(olds[i], news[j]))
-            i, j = i + 1, j + 1
-        elif i < len(olds) and (j >= len(news) or len(olds) - i >= len(news) - j):
-            pairs.append(Pair(olds[i], None, news[j].element if j < len(news) else after))
-            i += 1
+    i, j = n, m
+    while i or j:
+        if (
+            i
+            and j
+            and score[i][j] == score[i - 1][j - 1] + _similarity(olds[i - 1], news[j - 1])
+            and _similarity(olds[i - 1], news[j - 1]) >= SIMILAR
+        ):
+            pairs.append(Pair(olds[i - 1], news[j - 1]))
+            i, j = i - 1, j - 1
+        elif i and (not j or score[i][j] == score[i - 1][j]):
+            anchor = news[j].element if j < m else after
+            pairs.append(Pair(olds[i - 1], None, anchor))
+            i -= 1
         else:
-            pairs.append(Pair(None, news[j]))
-            j += 1
-    return pairs
+            pairs.append(Pair(None, news[j - 1]))
+            j -= 1
+    return pairs[::-1]
+
+
+SIMILAR = 0.4
+
+
+def _similarity(a: Block, b: Block) -> float:
+    if a.kind != b.kind:
+        return 0.0
+    if a.kind == "t":
+        x = "\n".join("|".join(r) for r in a.rows)
+        y = "\n".join("|".join(r) for r in b.rows)
+        return max(SequenceMatcher(None, x, y, autojunk=False).ratio(), SIMILAR)
+    return SequenceMatcher(None, a.text, b.text, autojunk=False).ratio()
 
 
 def _same(a: Block, b: Block) -> bool:

@@ -52,6 +52,9 @@ class EconomicClass:
     code: str
     name: str
     amount: Decimal
+    items_sum: Decimal
+    index: int = -1  # 0-based position of its stated row in the data, -1 if derived
+    parts: int = 0
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,10 @@ class Economic:
 
 
 def derive_economic(raw: Mapping[str, Any], year: int) -> Economic:
+    """表6 from its rows: 款 (5 digits) are the items; a 类 row (3 digits) states the class as
+    the statement prints it (its name, or its figure where rounding moved it)."""
     personnel_classes = refdata.personnel_classes(year)
+    stated = {row["code"]: (i, row) for i, row in enumerate(raw["items"]) if len(row["code"]) == 3}
     items = tuple(
         _item(i, row, year) for i, row in enumerate(raw["items"]) if len(row["code"]) == 5
     )
@@ -81,7 +87,7 @@ def derive_economic(raw: Mapping[str, Any], year: int) -> Economic:
     return Economic(
         EconomicPart("人员经费", personnel, reported.get("personnel")),
         EconomicPart("公用经费", public, reported.get("public")),
-        _classes(ordered, year),
+        _classes(ordered, year, stated),
     )
 
 
@@ -90,13 +96,16 @@ def _item(index: int, row: Mapping[str, Any], year: int) -> EconomicItem:
     return EconomicItem(row["code"], name, row["amount"], index)
 
 
-def _classes(items: tuple[EconomicItem, ...], year: int) -> tuple[EconomicClass, ...]:
-    codes = sorted({i.klass for i in items})
-    return tuple(
-        EconomicClass(
-            c,
-            refdata.economic_name(c, year) or "",
-            sum((i.amount for i in items if i.klass == c), ZERO),
-        )
-        for c in codes
-    )
+def _classes(
+    items: tuple[EconomicItem, ...], year: int, stated: Mapping[str, tuple[int, Any]]
+) -> tuple[EconomicClass, ...]:
+    codes = sorted({i.klass for i in items} | set(stated))
+    out = []
+    for c in codes:
+        members = [i for i in items if i.klass == c]
+        summed = sum((i.amount for i in members), ZERO)
+        index, row = stated.get(c, (-1, {}))
+        name = row.get("name") or refdata.economic_name(c, year) or ""
+        amount = row.get("amount", summed) if row else summed
+        out.append(EconomicClass(c, name, amount, summed, index, len(members)))
+    return tuple(out)

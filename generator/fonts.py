@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
+from generator.findings import Finding, warning
 from generator.ooxml import read_parts, w, write_parts
 
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -221,3 +223,18 @@ def docx_text(data: bytes) -> str:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         root = etree.fromstring(archive.read("word/document.xml"))
     return "".join(node.text or "" for node in root.iter(w("t")))
+
+
+def gb2312_findings(
+    texts: Iterable[tuple[str, int, str, str]], preset: str | None
+) -> list[Finding]:
+    """Warnings for data texts holding characters the gb2312 preset cannot print; `texts` are
+    (file, line, field, text). Nothing for the windows preset (仿宋/楷体 cover GBK)."""
+    if get_preset(preset).name != "gb2312":
+        return []
+    found = []
+    for file, line, field, text in texts:
+        chars = non_gb2312_chars(text)
+        if chars:
+            found.append(warning(file, line, field, gb2312_message(chars), "gb2312"))
+    return found

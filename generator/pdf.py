@@ -9,8 +9,10 @@ re-stored by LibreOffice: our styles stay as they are. Every file is replaced at
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -231,11 +233,37 @@ def _finish(jobs: list[_Job], update_toc: bool) -> list[Path]:
         raise PdfError("LibreOffice 未能生成这些 PDF：\n" + "\n".join(failed))
     for job in jobs:
         entries = read_toc(job.toc)
+        data = job.docx.read_bytes()
         if update_toc and entries:
-            data, _found = set_toc_pages(job.docx.read_bytes(), entries)
+            data, _found = set_toc_pages(data, entries)
             _write_atomically(job.docx, data)
+        pdf = normalize_pdf(job.pdf_part.read_bytes(), hashlib.md5(data).hexdigest())
+        job.pdf_part.write_bytes(pdf)
         os.replace(job.pdf_part, job.pdf)
     return [job.pdf for job in jobs]
+
+
+DATE = re.compile(rb"/(?:CreationDate|ModDate)\s*\(D:(\d{14})")
+HEX_ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]{32})>\s*<([0-9A-Fa-f]{32})>")
+CHECKSUM = re.compile(rb"/DocChecksum\s*/([0-9A-Fa-f]{32})")
+
+
+def normalize_pdf(data: bytes, seed: str) -> bytes:
+    """The PDF with its dates fixed (1980-01-01) and its ID and checksum derived from `seed`
+    (the document's digest): the same document gives the same bytes. Same lengths: the cross
+    reference table stays valid."""
+    fixed = seed.upper().encode("ascii")[:32].ljust(32, b"0")
+
+    def swap(match: re.Match[bytes], value: bytes) -> bytes:
+        whole, start = match.group(0), match.start(0)
+        for group in range(1, (match.lastindex or 0) + 1):
+            a, b = match.start(group) - start, match.end(group) - start
+            whole = whole[:a] + value + whole[b:]
+        return whole
+
+    data = DATE.sub(lambda m: swap(m, b"19800101000000"), data)
+    data = HEX_ID.sub(lambda m: swap(m, fixed), data)
+    return CHECKSUM.sub(lambda m: swap(m, fixed), data)
 
 
 def stage_pdfs(staging: Any, documents: list[str] | None = None) -> list[str]:

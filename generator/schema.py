@@ -53,6 +53,12 @@ def table(keys: list[str], value: Rule) -> Rule:
     return record({k: {**value, "required": False, "default": "0"} for k in keys})
 
 
+# Figures whose percentage a department may print at a precision of its own (year.yaml style).
+PLACES = [
+    "total_change", "income_change", "expenditure_change", "fiscal_change", "general_change",
+    "funds_change", "three_public_change", "operating_costs_change",
+]  # fmt: skip
+
 YEAR = {
     "year": {"type": "integer", "coerce": "count", "min": 2000, "max": 2100, "required": True},
     "previous_year": {"type": "integer", "coerce": "count", "min": 2000, "required": True},
@@ -74,7 +80,7 @@ YEAR = {
             "places": {
                 "type": "dict",
                 "required": False,
-                "keysrules": {"type": "string"},
+                "keysrules": {"type": "string", "allowed": PLACES},
                 "valuesrules": {"type": "integer", "coerce": "count", "min": 0, "max": 4},
             },
             "whole_100": {"type": "boolean", "coerce": "flag", "required": False},

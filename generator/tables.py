@@ -89,9 +89,8 @@ def standard_tables(report) -> list[StandardTable]:  # noqa: ANN001 - generator.
         _fund_table(8, "政府性基金预算财政拨款收入支出决算表", f.government_funds.table,
                     f"{who}本年度没有政府性基金预算财政拨款收入，也没有使用政府性基金预算财政拨款"
                     "安排的支出，故本表无数据。"),
-        _fund_table(9, "国有资本经营预算财政拨款支出决算表", f.state_capital.table,
-                    f"{who}本年度没有国有资本经营预算财政拨款收入，也没有使用国有资本经营预算财政"
-                    "拨款安排的支出，故本表无数据。"),
+        _capital_table(f.state_capital.table,
+                       f"{who}本年度没有使用国有资本经营预算财政拨款安排的支出，故本表无数据。"),
     ]  # fmt: skip
 
 
@@ -315,3 +314,22 @@ def _fund_table(number: int, title: str, table, note: str) -> StandardTable:  # 
     return StandardTable(
         number, _code(number), title, columns, tuple(rows), note if empty else "", empty
     )
+
+
+def _capital_table(table, note: str) -> StandardTable:  # noqa: ANN001
+    """表9 国有资本经营预算财政拨款支出决算表 (central form): 本年支出 by 功能分类."""
+
+    def figures(src) -> tuple[Decimal, ...]:  # noqa: ANN001
+        return (src["basic"] + src["project"], src["basic"], src["project"])
+
+    rows = [Row(("", "合计", *figures(table)), level=0, total=True)]
+    rows += [Row((r.code, r.name, *figures(r)), level=r.level) for r in table.rows]
+    columns = CLASSIFIED_HEAD + (
+        Column(("本年支出", "合计")), Column(("本年支出", "基本支出")),
+        Column(("本年支出", "项目支出")),
+    )  # fmt: skip
+    empty = table.empty
+    return StandardTable(
+        9, _code(9), "国有资本经营预算财政拨款支出决算表", columns, tuple(rows),
+        note if empty else "", empty,
+    )  # fmt: skip

@@ -466,6 +466,10 @@ def _settings(parts: Parts) -> None:
     lang = settings.find(w("themeFontLang"))
     if lang is not None:
         lang.set(w("eastAsia"), "zh-CN")
+    compat = settings.find(w("compat"))
+    if compat is not None and compat.find(w("doNotExpandShiftReturn")) is None:
+        # a justified line ending in a manual line break is not spread across the page
+        compat.insert(0, etree.Element(w("doNotExpandShiftReturn")))
 
 
 def set_toc_pages(data: bytes, pages: list[tuple[str, str]]) -> tuple[bytes, int]:

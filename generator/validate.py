@@ -127,7 +127,10 @@ def validate_file(loaded: LoadedFile, schema: dict[str, Any]) -> tuple[Any, list
 
 def _translate(loaded: LoadedFile, validator: Validator, schema: dict) -> list[Finding]:
     findings: dict[tuple, Finding] = {}
-    for err in _flatten(validator._errors):
+    coercion_first = sorted(
+        _flatten(validator._errors), key=lambda e: e.code != errors.COERCION_FAILED.code
+    )
+    for err in coercion_first:  # a failed coercion says more than the type check after it
         path = tuple(err.document_path)
         if path in findings:
             continue
@@ -135,7 +138,8 @@ def _translate(loaded: LoadedFile, validator: Validator, schema: dict) -> list[F
         if message is None:
             continue
         line = loaded.line_of(path)
-        findings[path] = error(loaded.name, line, format_path(path), message, "schema")
+        code = "pending" if err.code == errors.NOT_NULLABLE.code else "schema"
+        findings[path] = error(loaded.name, line, format_path(path), message, code)
     return sorted(findings.values(), key=lambda f: (f.line, f.field))
 
 
@@ -157,12 +161,15 @@ def _message(err: Any, schema: dict) -> str | None:
     if code == errors.UNKNOWN_FIELD.code:
         return _unknown(err, schema)
     if code == errors.COERCION_FAILED.code:
+        detail = str(err.info[0]) if err.info else ""
+        if "超出" in detail:  # the coercer names the bound
+            return detail
         kind = _coercer(err)
         return f"应为{EXPECTED.get(kind, kind)}，实际为 {value}"
     if code == errors.BAD_TYPE.code:
         return f"应为{EXPECTED.get(err.constraint, err.constraint)}，实际为 {value}"
     if code == errors.NOT_NULLABLE.code:
-        return "值为空，请填写"
+        return "【待填】值为空，请填写"
     if code == errors.EMPTY_NOT_ALLOWED.code:
         return "不能为空"
     if code == errors.MIN_VALUE.code:

@@ -496,6 +496,7 @@ FALLING = {  # the totals fall, 机关运行经费 rises, 公务接待费 falls
             "  general_budget: 压减支出",
         ),
         ("  three_public: 2023年上级调研和其他省市州来昭调研增加", "  three_public: 来昭调研减少"),
+        ("  reception: 2023年上级调研和其他省市州来昭调研增加", "  reception: 来昭调研减少"),
         ("vehicle_running: 0, reception: 7.56}", "vehicle_running: 0, reception: 12}"),
         ("  operating_costs: 325.55 ", "  operating_costs: 200 "),
         ("  operating_costs: 厉行节约，压缩机关运行经费", "  operating_costs: 新增办公设备"),

@@ -59,22 +59,31 @@ PART_TWO_HEADINGS = [
 # --- builds --------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """data/examples, copied as it is now and built once through the CLI."""
-    data = copy_data(EXAMPLES, tmp_path_factory.mktemp("examples-data") / "examples")
-    out = tmp_path_factory.mktemp("examples-build") / "out"
-    done = subprocess.run(
-        [sys.executable, "-m", "generator", "build", str(data), "-o", str(out)],
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
         cwd=ROOT, capture_output=True, text=True, encoding="utf-8", timeout=300,
     )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def example_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """data/examples as it is when the module starts (edits while the tests run cannot matter)."""
+    return copy_data(EXAMPLES, tmp_path_factory.mktemp("examples-data") / "examples")
+
+
+@pytest.fixture(scope="module")
+def example(example_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """data/examples built once through the CLI."""
+    out = tmp_path_factory.mktemp("examples-build") / "out"
+    done = cli("build", str(example_data), "-o", str(out))
     assert done.returncode == 0, f"build failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
     return Built.load(out)
 
 
 @pytest.fixture(scope="module")
-def finance_facts() -> dict:
-    return yaml.safe_load((EXAMPLES / "finance.yaml").read_text(encoding="utf-8"))
+def finance_facts(example_data: Path) -> dict:
+    return yaml.safe_load((example_data / "finance.yaml").read_text(encoding="utf-8"))
 
 
 def disclosure_of(built: Built) -> DocxContent:
@@ -115,6 +124,47 @@ def whole_text(doc: DocxContent) -> str:
     return "\n".join(doc.paragraphs)
 
 
+def test_check_finds_no_error(example_data: Path) -> None:
+    done = cli("check", str(example_data))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "共 0 个错误" in done.stdout
+    assert " 错误 " not in done.stdout
+
+
+def test_documents_of_the_year(example: Built) -> None:
+    projects = ["农村饮水安全工程维修养护", "农村供水水质检测", "农村供水管网改造"]
+    assert example.manifest["year"] == 2024
+    assert example.manifest["department"] == "广元市昭化区农村供水服务中心"
+    assert [f["project"] for f in example.files("table")] == projects
+    assert [f["project"] for f in example.files("letter")] == [None, projects[0], projects[2]]
+    assert len(example.files("chart")) == 7
+
+
+def test_department_letter_agrees_with_part_two(example: Built, sections: dict[str, str]) -> None:
+    """The self-evaluation covers the 一般公共预算 funds: 全年预算 755.00 (表5 全年预算数),
+    全年执行 715.00 (表5 支出决算数), 执行率 94.70% as in 五（三）."""
+    assert (
+        "2024年度一般公共预算支出全年预算数为755.00万元，支出决算数为715.00万元，"
+        "完成全年预算数的94.70%。"
+    ) in sections["五"]
+    letter = example.doc(example.path_of("letter", None))
+    assert letter.tables_with("年度资金总额", "700.00", "755.00", "715.00", "94.70%")
+    assert letter.tables_with("1.一般公共预算", "700.00", "755.00", "715.00", "94.70%")
+    text = whole_text(letter)
+    assert "全年预算收入为755.00万元，全年预算收入与上年相比增加35.00万元" in text
+    assert "存量资金安排支出15.00万元，支出总计715.00万元。全年支出与上年相比增加25.00万元" in text
+    assert "2024年结余结转175.00万元。" in text
+
+
+def test_project_table_with_other_funds(example: Built) -> None:
+    table = example.doc(example.path_of("table", "农村供水水质检测"))
+    assert table.tables_with("年度资金总额", "70.00", "70.00", "60.00", "85.71%")
+    assert table.tables_with("（一）财政拨款小计", "50.00", "50.00", "40.00", "80.00%")
+    assert table.tables_with("（二）其他资金", "20.00", "20.00", "20.00", "100.00%")
+    pipes = example.doc(example.path_of("table", "农村供水管网改造"))
+    assert pipes.tables_with("2.政府性基金", "250.00", "300.00", "280.00", "93.33%")
+
+
 # --- part two: the sentences ---------------------------------------------------------------------
 
 
@@ -133,8 +183,7 @@ def test_previous_year_comparisons_each_with_its_own_reason(
     # 收、支总计 1738.00 against 1650.00; 本年收入合计 1605.70 against 1500.00; 本年支出合计
     # 1345.20 against 1290.00.
     assert (
-        "与2023年度相比，收、支总计各增加88.00万元，增长5.33%。"
-        f"主要变动原因是{reasons['total']}。"
+        f"与2023年度相比，收、支总计各增加88.00万元，增长5.33%。主要变动原因是{reasons['total']}。"
     ) in sections["一"]
     assert (
         "与2023年度相比，本年收入合计增加105.70万元，增长7.05%。"
@@ -236,8 +285,6 @@ def test_unit_wording(disclosure: DocxContent, part_two: list[str]) -> None:
     assert "本单位共有公务用车4辆" in "\n".join(part_two)
 
 
-@pytest.mark.xfail(reason="build.py names the disclosure 部门决算公开 whatever style.kind says",
-                   strict=False)  # fmt: skip
 def test_file_name_follows_unit_wording(example: Built) -> None:
     path = example.path_of("disclosure", None)
     assert path.endswith("2024年度单位决算公开.docx"), path
@@ -261,7 +308,9 @@ class Annex:
 
 def annex_tables(doc: DocxContent) -> list[Annex]:
     """The tables after the 第五部分 附表 heading, each with its code, title and note."""
-    start = max(i for i, b in enumerate(doc.blocks) if isinstance(b, str) and norm(b) == "第五部分附表")
+    start = max(
+        i for i, b in enumerate(doc.blocks) if isinstance(b, str) and norm(b) == "第五部分附表"
+    )
     tables: list[Annex] = []
     pending: list[str] = []
     for block in doc.blocks[start + 1 :]:
@@ -292,8 +341,13 @@ def amounts(row: list[str]) -> list[Decimal]:
     return [a for a in map(amount, row) if a is not None]
 
 
+# The rounding slack of one part: n × 0.005 for the reference, whose statements report some
+# 类 and 合计 as facts of their own; none for data/examples, where every identity is exact.
+SLACK = {"slack": HALF_CENT}
+
+
 def near(a: Decimal, b: Decimal, parts: int = 1) -> bool:
-    return abs(a - b) <= HALF_CENT * max(parts, 1)
+    return abs(a - b) <= SLACK["slack"] * max(parts, 1)
 
 
 def row_labelled(rows: Rows, label: str, column: int) -> list[str]:
@@ -338,7 +392,9 @@ def check_classified(annex: Annex) -> Classified:
     t = classified(annex)
     for j, stated in enumerate(t.total):
         items = t.column(7, j)
-        assert sum(items, ZERO) == stated, f"{annex.code} column {j + 1}: 项 add to {sum(items)}, 合计 {stated}"
+        assert sum(items, ZERO) == stated, (
+            f"{annex.code} column {j + 1}: 项 add to {sum(items)}, 合计 {stated}"
+        )
         classes = t.column(3, j)
         assert near(sum(classes, ZERO), stated, len(classes)), (
             f"{annex.code} column {j + 1}: 类 add to {sum(classes)}, 合计 {stated}"
@@ -350,7 +406,8 @@ def check_classified(annex: Annex) -> Classified:
             for j, stated in enumerate(values):
                 added = sum((r[2][j] for r in under), ZERO)
                 assert near(added, stated, len(under)), (
-                    f"{annex.code}: {code} {name} column {j + 1} is {stated}, its rows add to {added}"
+                    f"{annex.code}: {code} {name} column {j + 1} is {stated}, "
+                    f"its rows add to {added}"
                 )
     return t
 
@@ -460,7 +517,8 @@ def check_economic(t6: Annex) -> tuple[Decimal, Decimal]:
         assert all(len(c) in (3, 5) for c, _ in lines)
         stated = amount(last[value_at])  # a reported fact where the statement says so
         added = sum((v for _, v in classes), ZERO)
-        assert near(added, stated, len(lines) - len(classes)), f"表6 合计 {stated}, 类 add to {added}"
+        parts = len(lines) - len(classes)
+        assert near(added, stated, parts), f"表6 合计 {stated}, 类 add to {added}"
         sides.append(stated)
     return sides[0], sides[1]
 
@@ -477,18 +535,33 @@ def check_three_public(t7: Annex) -> tuple[Decimal, Decimal]:
     return values[0], values[6]
 
 
-def check_fund_table(annex: Annex) -> Classified:
-    """表8/表9: the 功能分类 re-adding, 本年支出 = 基本 + 项目 and 年末 = 年初 + 收入 − 支出."""
+def check_fund_table(annex: Annex) -> tuple[Classified, int]:
+    """表8/表9: the 功能分类 re-adding, 本年支出 = 基本 + 项目 and, where the table has the
+    balances (年初结转和结余, 本年收入, 本年支出, 年末结转和结余), 年末 = 年初 + 收入 − 支出.
+    Returns the table and the index of its 本年支出 合计 column."""
     if not annex.data or all(v == 0 for r in annex.data for v in amounts(r)):
         assert "本表无数据" in annex.note, f"{annex.code}: an empty table without its note"
     t = check_classified(annex)
+    balances = any("年初结转和结余" in c for r in annex.rows[:2] for c in r)
     for values in [t.total] + [r[2] for r in t.rows]:
-        opening, income, spent, basic, project, closing = values
-        assert spent == basic + project and closing == opening + income - spent, values
-    return t
+        if balances:
+            opening, income, spent, basic, project, closing = values
+            assert closing == opening + income - spent, f"{annex.code}: {values}"
+        else:
+            spent, basic, project = values
+        assert spent == basic + project, f"{annex.code}: {values}"
+    return t, 2 if balances else 0
 
 
-def check_annex(doc: DocxContent) -> Checked:
+def check_annex(doc: DocxContent, exact: bool) -> Checked:
+    SLACK["slack"] = ZERO if exact else HALF_CENT
+    try:
+        return _check_annex(doc)
+    finally:
+        SLACK["slack"] = HALF_CENT
+
+
+def _check_annex(doc: DocxContent) -> Checked:
     tables = annex_tables(doc)
     assert [(t.code, t.title) for t in tables] == TITLES
     t1, t2, t3, t4, t5, t6, t7, t8, t9 = tables
@@ -506,8 +579,9 @@ def check_annex(doc: DocxContent) -> Checked:
     fiscal_income, spending, fiscal_grand, by_fund = check_fiscal_summary(t4)
     personnel, public = check_economic(t6)
     budget3, actual3 = check_three_public(t7)
-    c8 = check_fund_table(t8)
-    c9 = check_fund_table(t9)
+    c8, spent8 = check_fund_table(t8)
+    c9, spent9 = check_fund_table(t9)
+    assert spent8 == 2, "表8 has its balance columns"
 
     # Across tables.
     assert c2.total[0] == income_total, "表1 本年收入合计 ≠ 表2 合计"
@@ -518,7 +592,7 @@ def check_annex(doc: DocxContent) -> Checked:
     assert c2.total[1] == fiscal_income, "表2 财政拨款收入 ≠ 表4 本年收入合计"
     assert spending[1] == c5.total[0], "表4 一般公共预算财政拨款支出 ≠ 表5 合计"
     assert spending[2] == c8.total[2], "表4 政府性基金支出 ≠ 表8 本年支出"
-    assert spending[3] == c9.total[2], "表4 国有资本经营支出 ≠ 表9 本年支出"
+    assert spending[3] == c9.total[spent9], "表4 国有资本经营支出 ≠ 表9 本年支出"
     gf = "政府性基金预算财政拨款"
     assert by_fund["income"][gf] == c8.total[1], "表4 政府性基金收入 ≠ 表8 本年收入"
     assert by_fund["opening"][gf] == c8.total[0], "表4 年初政府性基金结转 ≠ 表8 年初"
@@ -540,65 +614,71 @@ def figure_after(text: str, pattern: str) -> Decimal:
 
 @pytest.fixture(scope="module")
 def annex(disclosure: DocxContent) -> Checked:
-    return check_annex(disclosure)
+    return check_annex(disclosure, exact=True)
 
 
 def test_the_nine_tables_are_in_part_five(disclosure: DocxContent) -> None:
     tables = annex_tables(disclosure)
     assert [(t.code, t.title) for t in tables] == TITLES
-    assert tables[8].note == (
-        "注：本单位本年度没有国有资本经营预算财政拨款收入，也没有使用国有资本经营预算财政拨款"
-        "安排的支出，故本表无数据。"
-    )
+    note = tables[8].note
+    assert note.startswith("注：本单位本年度没有") and note.endswith("故本表无数据。"), note
+    assert "国有资本经营预算财政拨款" in note
     assert all(not t.note for t in tables[:8])
 
 
 def test_tables_re_add_to_their_totals_and_agree_with_each_other(annex: Checked) -> None:
     assert annex.grand_total == Decimal("1738.00")
     assert annex.fiscal_grand == Decimal("1240.00")
-    assert annex.t8.total == [Decimal(v) for v in ("50.00", "300.00", "280.00", "0.00", "280.00", "70.00")]
+    expected = ("50.00", "300.00", "280.00", "0.00", "280.00", "70.00")
+    assert annex.t8.total == [Decimal(v) for v in expected]
     assert [(c, n) for c, n, _ in annex.t8.rows] == [
         ("212", "城乡社区支出"),
         ("21208", "国有土地使用权出让收入安排的支出"),
         ("2120804", "农村基础设施建设支出"),
     ]
-    assert annex.t9.total == [ZERO] * 6 and not annex.t9.rows
+    assert annex.t9.total and all(v == 0 for v in annex.t9.total) and not annex.t9.rows
 
 
 def test_tables_agree_with_the_text(annex: Checked, sections: dict[str, str]) -> None:
+    a = annex
+    pairs = [  # (label, table figure, section, the words before the amount, expected)
+        ("表1 本年收入合计", a.income_total, "一", "本年收入合计", "1605.70"),
+        ("表2 合计", a.t2.total[0], "二", "本年收入合计", "1605.70"),
+        ("表1 本年支出合计", a.expenditure_total, "一", "本年支出合计", "1345.20"),
+        ("表1 总计", a.grand_total, "一", "收、支总计均为", "1738.00"),
+        ("表3 基本支出", a.t3.total[1], "三", "基本支出", "670.20"),
+        ("表3 项目支出", a.t3.total[2], "三", "项目支出", "675.00"),
+        ("表4 总计", a.fiscal_grand, "四", "财政拨款收、支总计均为", "1240.00"),
+        ("表4 本年支出合计", a.fiscal_spending[0], "四", "本年财政拨款支出", "995.00"),
+        ("表5 合计", a.t5.total[0], "五", "一般公共预算财政拨款支出", "715.00"),
+        ("表5 基本支出", a.t5.total[1], "六", "一般公共预算财政拨款基本支出", "535.00"),
+        ("表6 人员经费合计", a.personnel, "六", "人员经费", "465.00"),
+        ("表6 公用经费合计", a.public, "六", "公用经费", "70.00"),
+        ("表7 预算数 合计", a.three_public_budget, "七", "支出预算为", "35.00"),
+        ("表7 决算数 合计", a.three_public_actual, "七", "支出决算为", "29.70"),
+        ("表8 年初结转和结余", a.t8.total[0], "八", "年初结转和结余", "50.00"),
+        ("表8 本年收入", a.t8.total[1], "八", "本年收入", "300.00"),
+        ("表8 本年支出", a.t8.total[2], "八", "本年支出", "280.00"),
+        ("表8 年末结转和结余", a.t8.total[5], "八", "年末结转和结余", "70.00"),
+    ]
     s = sections
-    pairs = {
-        "表1 本年收入合计": (annex.income_total, figure_after(s["一"], "本年收入合计"), "1605.70"),
-        "表2 合计": (annex.t2.total[0], figure_after(s["二"], "本年收入合计"), "1605.70"),
-        "表1 本年支出合计": (annex.expenditure_total, figure_after(s["一"], "本年支出合计"), "1345.20"),
-        "表1 总计": (annex.grand_total, figure_after(s["一"], "收、支总计均为"), "1738.00"),
-        "表3 基本支出": (annex.t3.total[1], figure_after(s["三"], "基本支出"), "670.20"),
-        "表3 项目支出": (annex.t3.total[2], figure_after(s["三"], "项目支出"), "675.00"),
-        "表4 总计": (annex.fiscal_grand, figure_after(s["四"], "财政拨款收、支总计均为"), "1240.00"),
-        "表4 本年支出合计": (annex.fiscal_spending[0], figure_after(s["四"], "本年财政拨款支出"), "995.00"),
-        "表5 合计": (annex.t5.total[0], figure_after(s["五"], "一般公共预算财政拨款支出"), "715.00"),
-        "表5 基本支出": (annex.t5.total[1], figure_after(s["六"], "一般公共预算财政拨款基本支出"), "535.00"),
-        "表6 人员经费合计": (annex.personnel, figure_after(s["六"], "人员经费"), "465.00"),
-        "表6 公用经费合计": (annex.public, figure_after(s["六"], "公用经费"), "70.00"),
-        "表7 预算数 合计": (annex.three_public_budget, figure_after(s["七"], "支出预算为"), "35.00"),
-        "表7 决算数 合计": (annex.three_public_actual, figure_after(s["七"], "支出决算为"), "29.70"),
-        "表8 年初结转和结余": (annex.t8.total[0], figure_after(s["八"], "年初结转和结余"), "50.00"),
-        "表8 本年收入": (annex.t8.total[1], figure_after(s["八"], "本年收入"), "300.00"),
-        "表8 本年支出": (annex.t8.total[2], figure_after(s["八"], "本年支出"), "280.00"),
-        "表8 年末结转和结余": (annex.t8.total[5], figure_after(s["八"], "年末结转和结余"), "70.00"),
+    wrong = {
+        label: (table, figure_after(s[part], words), want)
+        for label, table, part, words, want in pairs
+        if not table == figure_after(s[part], words) == Decimal(want)
     }
-    wrong = {k: (t, x) for k, (t, x, want) in pairs.items() if not t == x == Decimal(want)}
-    assert not wrong, f"table vs text (vs expected): {wrong}"
+    assert not wrong, f"table vs text vs expected: {wrong}"
     # 表5 by 项 against the text's 全年预算/支出决算 lines of 五（三）.
-    for code, name, values in annex.t5.level(7):
-        assert re.search(rf"{re.escape(name)}（项）:全年预算为[\d.]+万元，支出决算为{values[0]}万元", s["五"]), name
+    for _, name, values in annex.t5.level(7):
+        line = rf"{re.escape(name)}（项）[:：]全年预算为[\d.]+万元，支出决算为{values[0]}万元"
+        assert re.search(line, s["五"]), name
 
 
 def test_reference_tables_re_add(built: Built) -> None:
     """data/2023's 附表: the same re-adding (its 类 208 is stated as 76.44 while its 项 add to
     76.43, within n × 0.005), and the figures its text prints."""
     doc = disclosure_of(built)
-    checked = check_annex(doc)
+    checked = check_annex(doc, exact=False)
     text = whole_text(doc)
     assert checked.income_total == figure_after(text, "本年收入合计")
     assert checked.expenditure_total == figure_after(text, "本年支出合计")
@@ -606,14 +686,16 @@ def test_reference_tables_re_add(built: Built) -> None:
     assert checked.t5.total[1] == figure_after(text, "一般公共预算财政拨款基本支出")
     assert checked.personnel == figure_after(text, "人员经费")
     assert checked.public == figure_after(text, "公用经费")
-    assert checked.three_public_actual == figure_after(text, "“三公”经费财政拨款支出预算为[\\d.]+万元，支出决算为")
+    assert checked.three_public_actual == figure_after(
+        text, "“三公”经费财政拨款支出预算为[\\d.]+万元，支出决算为"
+    )
     stated = [v for c, _, v in checked.t5.level(3) if c == "208"]
     assert stated and stated[0][0] == Decimal("76.44")
     items = sum((v[0] for c, _, v in checked.t5.level(7) if c.startswith("208")), ZERO)
     assert items == Decimal("76.43")
 
 
-# --- the workbook ----------------------------------------------------------------------------------
+# --- the workbook ---------------------------------------------------------------------------
 
 
 def workbook_path(built: Built) -> Path | None:
@@ -640,7 +722,9 @@ def test_workbook_sheets_hold_the_docx_tables(which: str, request: pytest.Fixtur
     assert book.sheetnames == [f"{t.code} {t.title}"[:31] for t in tables]
     for table, sheet in zip(tables, book.worksheets, strict=True):
         texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
-        assert not [t for t in texts if AMOUNT.fullmatch(t.strip())], f"{sheet.title}: amounts as text"
+        assert not [t for t in texts if AMOUNT.fullmatch(t.strip())], (
+            f"{sheet.title}: amounts as text"
+        )
         assert table.title in texts and table.code in texts, sheet.title
         numbers = [
             [Decimal(str(c.value)).quantize(Decimal("0.01")) for c in row

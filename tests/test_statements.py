@@ -21,9 +21,17 @@ from generator.workbook import write_workbook
 FIXTURES = Path(__file__).parent / "fixtures" / "statements"
 GOOD = ["statements-2023.xlsx", "statements-2023.xls", "statements-2023-yuan.xlsx"]
 IMPORTED = [
-    "income", "non_fiscal_surplus_used", "opening_balance", "surplus_distribution",
-    "closing_balance", "income_by_function", "expenditure_by_function", "fiscal_balances",
-    "general_budget_by_function", "basic_by_economic", "government_funds_by_function",
+    "income",
+    "non_fiscal_surplus_used",
+    "opening_balance",
+    "surplus_distribution",
+    "closing_balance",
+    "income_by_function",
+    "expenditure_by_function",
+    "fiscal_balances",
+    "general_budget_by_function",
+    "basic_by_economic",
+    "government_funds_by_function",
     "state_capital_by_function",
 ]
 

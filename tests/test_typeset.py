@@ -324,3 +324,16 @@ def test_a_rendered_template_round_trips_through_read_parts() -> None:
     parts = read_parts(data)
     assert list(parts.names())[0] == "[Content_Types].xml"
     assert re.search(rb"<w:document", parts.raw["word/document.xml"])
+
+
+def test_gb2312_findings_only_for_the_gb2312_preset() -> None:
+    texts = [("projects/01-x.yaml", 7, "leader", "王喆"), ("department.yaml", 3, "name", "组织部")]
+    (found,) = fonts.gb2312_findings(texts, "gb2312")
+    assert (found.file, found.line, found.field, found.is_error) == (
+        "projects/01-x.yaml",
+        7,
+        "leader",
+        False,
+    )
+    assert "喆" in found.message
+    assert fonts.gb2312_findings(texts, "windows") == []

@@ -1,15 +1,14 @@
 """Charts of the preview, keyed by their input values and drawn apart from the documents.
 
-`capture` runs the build's own chart specs (generator.chartset) with the two drawing functions
-swapped for recorders, so each chart is known by the exact call that would draw it: its key is
-a hash of that call. A chart whose inputs did not change keeps its key and its PNG. New keys are
-drawn in a warm worker process (matplotlib stays imported there), so documents render at once
-with a stand-in image of the right size, and the page loads the real PNG by its key.
+`capture` takes the build's own chart specs (generator.chartset): each is plain data, drawn by
+`chartset.draw_chart`, and known by its content key (`spec.key`). A chart whose inputs did not
+change keeps its key and its PNG. New keys are drawn in a warm worker process (matplotlib stays
+imported there), so documents render at once with a stand-in image of the right size, and the
+page loads the real PNG by its key.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import queue
@@ -19,7 +18,6 @@ import sys
 import threading
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +26,6 @@ from typing import Any
 from generator import chartset
 from generator.preview.placeholders import lenient_decimals, placeholders_in
 
-_CAPTURE_LOCK = threading.Lock()
 FALLBACK_PX = (1180, 630)
 
 
@@ -52,53 +49,24 @@ class ChartRef:
     direct: bytes | None = None  # drawn already (a spec that bypassed the recorders)
 
 
-class _Recorded(Exception):
-    pass
-
-
 def capture(report: Any) -> list[ChartRef]:
     """The charts of `report` with the call that draws each, without drawing any."""
     refs = []
     with lenient_decimals():
         specs = chartset.chart_specs(report)
-    for spec in specs:
-        call, direct = _record(spec.draw)
-        missing = tuple(placeholders_in(call.args) + placeholders_in(call.kwargs)) if call else ()
-        if missing:
-            key = "missing-" + "-".join(map(str, missing))
-        elif call is not None:
-            key = hashlib.sha1(repr(call).encode()).hexdigest()[:20]
-        else:
-            key = hashlib.sha1(direct or b"").hexdigest()[:20]
-        refs.append(ChartRef(spec.name, spec.number, spec.caption, key, call, missing, direct))
+        for spec in specs:
+            missing = tuple(placeholders_in(spec))
+            key = "missing-" + "-".join(map(str, missing)) if missing else spec.key
+            call = ChartCall("draw_chart", (spec,), ())
+            refs.append(ChartRef(spec.name, spec.number, spec.caption, key, call, missing))
     return refs
 
 
-def _recorder(func: str, calls: list[ChartCall]) -> Callable[..., bytes]:
-    def record(*args: Any, **kwargs: Any) -> bytes:
-        calls.append(ChartCall(func, args, tuple(sorted(kwargs.items()))))
-        return b""
-    return record
-
-
-def _record(draw: Callable[[], bytes]) -> tuple[ChartCall | None, bytes | None]:
-    """Run a spec's draw with the drawing functions swapped for recorders."""
-    calls: list[ChartCall] = []
-    with _CAPTURE_LOCK, lenient_decimals():
-        saved = chartset.draw_bars, chartset.draw_pie
-        chartset.draw_bars = _recorder("draw_bars", calls)
-        chartset.draw_pie = _recorder("draw_pie", calls)
-        try:
-            result = draw()
-        finally:
-            chartset.draw_bars, chartset.draw_pie = saved
-    if not calls:
-        return None, result  # the spec drew by other means: keep what it drew
-    return calls[0], None
-
-
 def draw_call(call: ChartCall) -> bytes:
-    """Draw one recorded call with the real drawing function (in a worker process)."""
+    """Draw one call with the real drawing function (in a worker process): a chart spec by
+    chartset.draw_chart, as the build draws it, or a function of generator.charts."""
+    if call.func == "draw_chart":
+        return chartset.draw_chart(*call.args, **dict(call.kwargs))
     from generator import charts
 
     return getattr(charts, call.func)(*call.args, **dict(call.kwargs))

@@ -29,7 +29,7 @@ from generator.statements.statements import (
     read_statements,
     table_name,
 )
-from generator.statements.yamlfile import LISTS, Merger, dump, load
+from generator.statements.yamlfile import LISTS, Merger, as_decimal, dump, load
 
 ZERO = Decimal(0)
 
@@ -152,8 +152,9 @@ def _three_public(m: Merger, facts: dict[str, Any], printed: dict[str, Decimal])
 
 def _vehicles(m: Merger, section: Any, purchase: Decimal) -> list[str]:
     bought = section.get("vehicles_bought") or {}
-    total = sum((Decimal(str(v.get("amount", 0))) for v in bought.values()), ZERO)
-    if total == purchase:
+    amounts = [as_decimal(v.get("amount")) for v in bought.values()]
+    total = sum((a or ZERO for a in amounts), ZERO)
+    if total == purchase and None not in amounts:
         return []
     if purchase == ZERO:
         for name, entry in bought.items():
@@ -179,10 +180,10 @@ def _reception(m: Merger, section: Any, printed: dict[str, Decimal]) -> list[str
             "reception.foreign.amount",
         )
         return []
-    held = Decimal(str(domestic.get("amount", 0))) + Decimal(str(foreign.get("amount", 0)))
-    if held == total:
+    known = [as_decimal(domestic.get("amount")), as_decimal(foreign.get("amount"))]
+    if None not in known and sum(known, ZERO) == total:
         return []
-    rest = total - Decimal(str(foreign.get("amount", 0)))
+    rest = total - (known[1] or ZERO)
     if rest < ZERO:
         m.set(foreign, "amount", ZERO, "reception.foreign.amount")
         rest = total
