@@ -207,6 +207,9 @@ def _write(
             for job, data in zip(jobs, rendered, strict=True):
                 source = _source_key(job.source, data_dir)
                 staging.write(job.path, data, job.kind, job.project, job.title, source)
+            if project is None:
+                path, title = workbook_path(report)
+                staging.write(path, workbook_bytes(report), "tables", None, title)
             if pdf:
                 from generator.pdf import stage_pdfs
 
@@ -216,6 +219,20 @@ def _write(
             staging.discard()
             raise
     return len(staging.files) + 1
+
+
+def workbook_path(report: Report) -> tuple[str, str]:
+    """The 附表 workbook beside the disclosure: its path and title."""
+    title = f"{report.year}年度{report.style.kind}决算公开附表"
+    return f"{safe_name(report.department.name)}{title}.xlsx", title
+
+
+def workbook_bytes(report: Report) -> bytes:
+    """第五部分 附表 as an .xlsx workbook (one sheet per standard table, numbers as numbers)."""
+    from generator.tables import standard_tables
+    from generator.workbook import write_workbook
+
+    return write_workbook(standard_tables(report), report.unit, report.department.name, report.year)
 
 
 def _chart_path(number: int, caption: str) -> str:

@@ -75,6 +75,7 @@ def typeset_body(body: etree._Element, styles: etree._Element) -> None:
     fix_flow(body)
     keep_titles_with_tables(body)
     typeset_tables(body, Sizes(styles), text_width(body))
+    keep_header_rows(body)
     if toc is not None:
         toc = find_toc(body)
         write_toc(body, styles, toc, pages=None)
@@ -263,14 +264,25 @@ def _drop_trailing_empties(body: etree._Element) -> None:
 
 
 def keep_titles_with_tables(body: etree._Element) -> None:
-    """The paragraph just above a table (its title, or its 单位 line) stays with it."""
+    """The short paragraphs just above a table (its title, its 单位 line) stay with it, and so
+    do its title and header rows (Word keeps a row whose paragraphs keep with the next)."""
     for tbl in body.findall(w("tbl")):
         prev = tbl.getprevious()
-        while prev is not None and local(prev) == "p" and has_content(prev):
+        for _ in range(2):
+            if prev is None or local(prev) != "p" or not has_content(prev):
+                break
+            if len(text_of(prev)) > 60:
+                break
             ensure(ppr(prev), "keepNext", PPR)
             prev = prev.getprevious()
-            if prev is None or local(prev) != "p" or len(text_of(prev)) > 60:
-                break
+
+
+def keep_header_rows(body: etree._Element) -> None:
+    for tr in body.iter(w("tr")):
+        if tr.find(f"{w('trPr')}/{w('tblHeader')}") is None:
+            continue
+        for p in tr.iter(w("p")):
+            ensure(ppr(p), "keepNext", PPR)
 
 
 def text_width(body: etree._Element) -> int:

@@ -27,6 +27,7 @@ WIDTHS = {"code": 12, "label": 34, "line": 6, "amount": 15}
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 CORE_DATE = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z")
 HEAD_ROW = 4  # title, code and 编制单位/单位 lines above
+ONE_PAGE_ROWS = 45  # a table up to this long prints on one page
 
 
 def write_workbook(tables: list[StandardTable], unit: str, department: str, year: int) -> bytes:
@@ -56,8 +57,9 @@ def _sheet(ws: Worksheet, table: StandardTable, unit: str, department: str, year
     _put(ws, 3, width, f"单位：{unit}", align="right")
     depth = _header(ws, table.columns)
     row = HEAD_ROW + depth
+    classified = any(c.kind == "code" for c in table.columns)
     for data in table.rows:
-        _data_row(ws, row, table.columns, data)
+        _data_row(ws, row, table.columns, data, classified)
         row += 1
     if table.note:
         _merge(ws, row, 1, row, width, table.note, None, "left", wrap=True)
@@ -67,7 +69,7 @@ def _sheet(ws: Worksheet, table: StandardTable, unit: str, department: str, year
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = 1 if len(table.rows) <= ONE_PAGE_ROWS else 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{HEAD_ROW}:{HEAD_ROW + depth - 1}"
 
@@ -119,7 +121,10 @@ def _groups(columns: tuple[Column, ...], level: int) -> list[tuple[int, int, str
     return groups
 
 
-def _data_row(ws: Worksheet, row: int, columns: tuple[Column, ...], data: Row) -> None:
+def _data_row(
+    ws: Worksheet, row: int, columns: tuple[Column, ...], data: Row, classified: bool
+) -> None:
+    """One data row; in a table by 科目编码 the names are indented by level (类, 款, 项)."""
     for col, (column, value) in enumerate(zip(columns, data.cells, strict=False), 1):
         cell = ws.cell(row, col)
         cell.border = BOX
@@ -129,7 +134,7 @@ def _data_row(ws: Worksheet, row: int, columns: tuple[Column, ...], data: Row) -
             cell.alignment = Alignment(horizontal="right", vertical="center")
         elif value is not None:
             cell.value = str(value)
-            indent = max(data.level - 1, 0) if column.kind == "label" else 0
+            indent = max(data.level - 1, 0) if classified and column.kind == "label" else 0
             align = "left" if column.kind in ("label", "code") else "center"
             cell.alignment = Alignment(horizontal=align, vertical="center", indent=indent)
         if data.total:
