@@ -20,14 +20,16 @@ if [ -n "$missing" ]; then
     echo "请先安装：$missing（字体与 LibreOffice 用于图表和 PDF）" >&2
   fi
 fi
-# Fontconfig aliases: the 公文 faces the documents name (仿宋/楷体/宋体/小标宋 → Noto Serif CJK SC,
-# 黑体 → Noto Sans CJK SC, Times New Roman → Liberation Serif or Noto Serif CJK SC), so that
-# LibreOffice renders the PDFs with Chinese faces instead of a Japanese sans.
-if [ -z "$(fc-list "Noto Serif CJK SC" family 2>/dev/null || true)" ]; then
-  if command -v apt-get >/dev/null 2>&1; then
-    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends fonts-noto-cjk-extra >/dev/null || true
-  fi
+# Fontconfig aliases for the 公文 faces the documents name: 仿宋/宋体/小标宋 → Noto Serif CJK SC,
+# 楷体 → AR PL UKai CN, 黑体 → Noto Sans CJK SC, Times New Roman → Liberation Serif (else Noto
+# Serif CJK SC), so that LibreOffice renders the PDFs with Chinese faces, not a Japanese sans.
+# A Kai face (fonts-arphic-ukai, 17 MB) keeps （一） headings in 楷体 distinct from the body.
+FONTDEBS=""
+[ -n "$(fc-list "Noto Serif CJK SC" family 2>/dev/null || true)" ] || FONTDEBS="fonts-noto-cjk-extra"
+[ -n "$(fc-list "AR PL UKai CN" family 2>/dev/null || true)" ] || FONTDEBS="$FONTDEBS fonts-arphic-ukai"
+if [ -n "$FONTDEBS" ] && command -v apt-get >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $FONTDEBS >/dev/null || true
 fi
 if [ "$(id -u)" -eq 0 ]; then FCDIR=/etc/fonts/conf.d; else FCDIR="$HOME/.config/fontconfig/conf.d"; fi
 mkdir -p "$FCDIR"
@@ -35,8 +37,11 @@ mkdir -p "$FCDIR"
   echo '<?xml version="1.0"?>'
   echo '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">'
   echo '<fontconfig>'
-  for face in 仿宋 仿宋_GB2312 FangSong FangSong_GB2312 楷体 楷体_GB2312 KaiTi KaiTi_GB2312 宋体 SimSun 方正小标宋简体 方正小标宋_GBK; do
+  for face in 仿宋 仿宋_GB2312 FangSong FangSong_GB2312 宋体 SimSun 方正小标宋简体 方正小标宋_GBK; do
     echo "  <alias binding=\"strong\"><family>$face</family><prefer><family>Noto Serif CJK SC</family></prefer></alias>"
+  done
+  for face in 楷体 楷体_GB2312 KaiTi KaiTi_GB2312; do
+    echo "  <alias binding=\"strong\"><family>$face</family><prefer><family>AR PL UKai CN</family><family>Noto Serif CJK SC</family></prefer></alias>"
   done
   for face in "Times New Roman" TimesNewRoman; do  # Latin: the metric clone if present
     echo "  <alias binding=\"strong\"><family>$face</family><prefer><family>Liberation Serif</family><family>Noto Serif CJK SC</family></prefer></alias>"

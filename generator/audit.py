@@ -59,23 +59,23 @@ def _evaluation(data: Dataset, report: Report) -> Iterator[Finding]:
             f"{wan(f.general_execution.budget)} 万元不同",
             "identity",
         )
-    if ev.funds.executed != f.expenditure_total:
+    if ev.funds.executed != f.general_actual:
         yield warning(
             doc.name,
             doc.line("budget", "executed"),
             "budget.executed",
-            f"部门整体自评表全年执行数 {wan(ev.funds.executed)} 万元与决算支出合计 "
-            f"{wan(f.expenditure_total)} 万元不同（执行率按自评表计算）",
+            f"部门整体自评表全年执行数 {wan(ev.funds.executed)} 万元与一般公共预算财政拨款支出 "
+            f"{wan(f.general_actual)} 万元不同（执行率按自评表计算）",
             "identity",
         )
     spent = ev.spending_change.current
-    if spent != f.expenditure_total:
+    if spent != f.general_actual:
         yield warning(
             doc.name,
             doc.line("spending", "from_budget"),
             "spending",
-            f"自评报告支出总计 {wan(spent)} 万元（全年预算支出+存量资金）与决算支出合计 "
-            f"{wan(f.expenditure_total)} 万元不同",
+            f"自评报告支出总计 {wan(spent)} 万元（全年预算支出+存量资金）与一般公共预算财政拨款"
+            f"支出 {wan(f.general_actual)} 万元不同",
             "identity",
         )
     names = {p.name for p in report.projects}

@@ -467,7 +467,7 @@ def _names(a: Auditor, f: Finance, data: Dataset) -> Iterator[Finding]:
                     "的一行时用 name 写明名称（以决算报表为准）",
                     "reference",
                 )
-    for item in f.general_items:
+    for item in f.glossary_items:
         if not item_definition(f, item.code):
             yield a.at(
                 ("definitions",),

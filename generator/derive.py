@@ -241,7 +241,7 @@ def _glossary(finance: Finance) -> tuple[tuple[str, str], ...]:
     data's own, else the package's; the audit warns of one missing)."""
     ref = refdata.glossary()
     entries = [(e["term"], e["definition"]) for e in ref["before"]]
-    for item in finance.general_items:
+    for item in finance.glossary_items:
         text = item_definition(finance, item.code)
         if text:
             entries.append((item.title, text))

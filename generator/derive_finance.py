@@ -280,9 +280,19 @@ class Finance:
     def general_items(self) -> tuple[GeneralItem, ...]:
         return tuple(self._general_item(r) for r in self.general.items)
 
-    def _general_item(self, row: Any) -> GeneralItem:
-        klass = self.general.parent_of(row, 1)
-        section = self.general.parent_of(row, 2)
+    @property
+    def glossary_items(self) -> tuple[GeneralItem, ...]:
+        """Every 项 of the 财政拨款 tables (表5, 表8, 表9), once each, by code."""
+        seen: dict[str, GeneralItem] = {}
+        for table in (self.general, self.government_funds.table, self.state_capital.table):
+            for row in table.items:
+                seen.setdefault(row.code, self._general_item(row, table))
+        return tuple(seen[c] for c in sorted(seen))
+
+    def _general_item(self, row: Any, table: Classified | None = None) -> GeneralItem:
+        table = table or self.general
+        klass = table.parent_of(row, 1)
+        section = table.parent_of(row, 2)
         return GeneralItem(
             row.code,
             klass.name if klass else "",

@@ -92,6 +92,16 @@ class Project:
     def execution(self) -> Execution:
         return self.funds.execution
 
+    @property
+    def fiscal_funds(self) -> Funds:
+        """（一）财政拨款小计 of the 自评表."""
+        return self.rows[1].funds
+
+    @property
+    def other_funds(self) -> Funds:
+        """（二）其他资金."""
+        return self.rows[-1].funds
+
 
 def sum_funds(parts: list[Funds]) -> Funds:
     return Funds(

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.docdiff import Change, compare_documents
+from generator.docdiff import Change, compare_documents, compare_workbooks
 from generator.errors import UsageError
 from generator.redline import Marker, apply_redline
 
@@ -21,7 +21,7 @@ Progress = Callable[[str], None]
 @dataclass
 class DiffResult:
     changes: list[Change] = field(default_factory=list)
-    charts: list[str] = field(default_factory=list)  # chart images that differ
+    charts: list[str] = field(default_factory=list)  # chart images (and other files) that differ
     only_old: list[str] = field(default_factory=list)
     only_new: list[str] = field(default_factory=list)
     redline: Path | None = None
@@ -62,6 +62,9 @@ def compare_outputs(old: Path, new: Path, redline_to: Path | None, say: Progress
         left, right = old / a[key], new / b[key]
         if left.read_bytes() == right.read_bytes():
             continue
+        if right.suffix == ".xlsx":
+            result.changes += compare_workbooks(b[key], left, right)
+            continue
         if right.suffix != ".docx":
             result.charts.append(b[key])
             continue
@@ -98,7 +101,7 @@ def report(result: DiffResult) -> list[str]:
             last = (change.document, change.section)
             lines.append(f"【{change.document}】{change.section}")
         lines += _change_lines(change)
-    lines += [f"图表已变化：{c}" for c in result.charts]
+    lines += [f"{'图表' if c.endswith('.png') else '文件'}已变化：{c}" for c in result.charts]
     lines += [f"只在原来的输出中：{p}" for p in result.only_old]
     lines += [f"只在新的输出中：{p}" for p in result.only_new]
     return lines

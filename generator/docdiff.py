@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 
 HEADING = re.compile(r"^(Annex )?Heading (\d)")
 SENTENCE = re.compile(r"[^。！？；]*[。！？；]|[^。！？；]+$")
+NOT_A_CAPTION = re.compile(r"^(编制单位|金额单位|单位[:：]|公开\d+表|注[:：])")
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
 
 
@@ -44,9 +45,16 @@ class Change:
     new: str | None
 
     def figures(self) -> tuple[list[str], list[str]]:
+        """The numbers that changed, in order: (old ones, new ones)."""
         old = NUMBER.findall(self.old or "")
         new = NUMBER.findall(self.new or "")
-        return [n for n in old if n not in new], [n for n in new if n not in old]
+        gone: list[str] = []
+        came: list[str] = []
+        for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+            if tag != "equal":
+                gone += old[i1:i2]
+                came += new[j1:j2]
+        return gone, came
 
 
 def _text(p: Any) -> str:
@@ -76,7 +84,8 @@ def read_blocks(path: Path) -> tuple[Any, list[Block]]:
                 level = int(m.group(2))
                 heads = {k: v for k, v in heads.items() if k < level} | {level: text.strip()}
             blocks.append(Block("p", text, _section(heads), child))
-            caption = text.strip() or caption
+            if text.strip() and not NOT_A_CAPTION.match(text.strip()):
+                caption = text.strip()
         elif child.tag == qn("w:tbl"):
             rows, cells = _table(child)
             blocks.append(Block("t", caption[:40], _section(heads), child, rows, cells))
@@ -88,10 +97,17 @@ def _section(heads: dict[int, str]) -> str:
 
 
 def _table(tbl: Any) -> tuple[list[list[str]], list[list[Any]]]:
+    """Rows of cell texts on the table grid: a cell spanning n grid columns is listed n times,
+    so that a column index means the same column in every row."""
     rows, cells = [], []
     for tr in tbl.iterchildren(qn("w:tr")):
-        tcs = list(tr.iterchildren(qn("w:tc")))
-        rows.append([_text(tc).strip() for tc in tcs])
+        texts, tcs = [], []
+        for tc in tr.iterchildren(qn("w:tc")):
+            span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+            count = int(span.get(qn("w:val"))) if span is not None else 1
+            texts += [_text(tc).strip()] * count
+            tcs += [tc] * count
+        rows.append(texts)
         cells.append(tcs)
     return rows, cells
 
@@ -202,7 +218,7 @@ def paragraph_changes(document: str, pair: Pair) -> list[Change]:
 
 
 def table_changes(document: str, pair: Pair) -> list[Change]:
-    """Cells that differ, named by their row's first cell and their column's header."""
+    """Cells that differ, named by their row's label and their column's header path."""
     block = pair.new or pair.old
     assert block is not None
     old = pair.old.rows if pair.old else []
@@ -215,22 +231,40 @@ def table_changes(document: str, pair: Pair) -> list[Change]:
         for c in range(max(len(a), len(b))):
             x = a[c] if c < len(a) else None
             y = b[c] if c < len(b) else None
-            if x != y:
-                where = f"{title} 第{r + 1}行“{(b or a)[0] if (b or a) else ''}” 第{c + 1}列"
-                where += f"“{_header(new or old, c)}”"
-                out.append(Change(document, block.section, where, x, y))
+            if x != y and not (c and _same_cell(a, b, c)):
+                label = _row_label(b or a)
+                where = f"{title} 第{r + 1}行{f'“{label}”' if label else ''} 第{c + 1}列"
+                header = _header(new or old, c)
+                out.append(
+                    Change(document, block.section, where + (f"“{header}”" if header else ""), x, y)
+                )
     return out
+
+
+def _same_cell(a: list[str], b: list[str], c: int) -> bool:
+    """A cell spanning several grid columns is reported once (at its first column)."""
+    return c < len(a) and c < len(b) and a[c] == a[c - 1] and b[c] == b[c - 1]
 
 
 def _table_name(block: Block) -> str:
     return f"表格（{block.text}）" if block.text else "表格"
 
 
+def _row_label(row: list[str]) -> str:
+    """The first texts of a row that are not figures (科目编码 and 科目名称, or 项目)."""
+    words = [t for t in row[:2] if t and not NUMBER.fullmatch(t)]
+    return " ".join(dict.fromkeys(words))
+
+
 def _header(rows: list[list[str]], col: int) -> str:
-    for row in rows[:3]:
-        if col < len(row) and row[col] and not NUMBER.fullmatch(row[col]):
-            return row[col]
-    return ""
+    """The column's header path: the texts above it in the leading rows without figures."""
+    path: list[str] = []
+    for row in rows[:4]:
+        if any(NUMBER.fullmatch(t) for t in row if t):
+            break
+        if col < len(row) and row[col] and row[col] not in path:
+            path.append(row[col])
+    return "/".join(path)
 
 
 def compare_documents(document: str, old: Path, new: Path) -> tuple[list[Change], list[Pair], Any]:
@@ -245,3 +279,44 @@ def compare_documents(document: str, old: Path, new: Path) -> tuple[list[Change]
             paragraph_changes(document, pair) if kind == "p" else table_changes(document, pair)
         )
     return changes, pairs, doc
+
+
+def compare_workbooks(document: str, old: Path, new: Path) -> list[Change]:
+    """Cells of two .xlsx workbooks (the 附表) that differ, sheet by sheet."""
+    from generator.statements.grid import column_letter, load_sheets
+
+    a = {s.name: s for s in load_sheets(old)}
+    b = {s.name: s for s in load_sheets(new)}
+    out = []
+    for name in [*b, *(n for n in a if n not in b)]:
+        left, right = a.get(name), b.get(name)
+        headers = _sheet_headers(right or left)
+        cells = sorted(set(left.values if left else {}) | set(right.values if right else {}))
+        for r, c in cells:
+            x = left.text(r, c) if left else ""
+            y = right.text(r, c) if right else ""
+            if x != y:
+                sheet = right or left
+                label = next(
+                    (
+                        sheet.text(r, k)
+                        for k in range(1, c)
+                        if sheet.text(r, k) and not NUMBER.fullmatch(sheet.text(r, k))
+                    ),
+                    "",
+                )
+                where = f"{column_letter(c)}{r}" + (f"“{label}”" if label else "")
+                where += f" {headers[c]}" if c in headers and r > 3 else ""
+                out.append(Change(document, f"工作表“{name}”", where, x or None, y or None))
+    return out
+
+
+def _sheet_headers(sheet: Any) -> dict[int, str]:
+    """Column -> its header path, as the importer finds the headers."""
+    from generator.statements.layout import columns, read_layout
+
+    layout = read_layout(sheet)
+    if layout is None:
+        return {}
+    first, last = layout.head
+    return {col.col: "/".join(col.path) for col in columns(sheet, first, last)}

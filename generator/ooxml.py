@@ -154,6 +154,14 @@ class Parts:
     def names(self) -> Iterable[str]:
         return [info.filename for info in self.infos]
 
+    def member_bytes(self, name: str) -> bytes:
+        """The member as `write_parts` writes it: a parsed part serialised again, else raw."""
+        if name in self.trees:
+            return etree.tostring(
+                self.trees[name], xml_declaration=True, encoding="UTF-8", standalone=True
+            )
+        return self.raw[name]
+
 
 def read_parts(data: bytes) -> Parts:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -167,12 +175,7 @@ def write_parts(parts: Parts) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for info in parts.infos:
             name = info.filename
-            if name in parts.trees:
-                data = etree.tostring(
-                    parts.trees[name], xml_declaration=True, encoding="UTF-8", standalone=True
-                )
-            else:
-                data = parts.raw[name]
+            data = parts.member_bytes(name)
             fixed = zipfile.ZipInfo(name, FIXED_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16

@@ -104,8 +104,12 @@ def _cell_paragraph(tc: Any) -> Any | None:
 def redline_table(pair: Pair, marker: Marker) -> None:
     """Cells of the new table whose text differs, redlined against the old table's cells."""
     assert pair.old is not None and pair.new is not None
+    done: set[int] = set()
     for r, cells in enumerate(pair.new.cells):
         for c, tc in enumerate(cells):
+            if id(tc) in done:
+                continue  # a cell spanning several grid columns
+            done.add(id(tc))
             new = pair.new.rows[r][c]
             old_rows = pair.old.rows
             old = old_rows[r][c] if r < len(old_rows) and c < len(old_rows[r]) else ""

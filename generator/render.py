@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -82,8 +83,12 @@ def render_docx(
     from docx.shared import Cm
     from docxtpl import InlineImage
 
+    from generator import docxfast
+
+    plain = plain_render()
     try:
-        tpl = _template_class()(str(template))
+        entry = None if plain else docxfast.template_entry(template)
+        tpl = _template_class()(str(template) if entry is None else docxfast.open_lean(entry))
     except Exception as exc:  # noqa: BLE001 - any unreadable template is the user's to fix
         raise TemplateError(f"无法打开模板 {template}：{exc}") from exc
     pictures = {
@@ -109,11 +114,23 @@ def render_docx(
         ) from exc
     except Exception as exc:  # noqa: BLE001 - a filter refusing a value names it
         raise TemplateError(f"模板 {template.name} 无法生成：{exc}") from exc
+    preset = getattr(full.get("style"), "fonts", None)
+    if entry is not None:  # the same bytes as below, without redoing the shared parts
+        return docxfast.save_fast(tpl, entry, preset)
     buffer = io.BytesIO()
     with _fixed_zip_times() as patched:
         tpl.save(buffer)
     data = buffer.getvalue() if patched else normalize_zip(buffer.getvalue())
-    return typeset_docx(data, getattr(full.get("style"), "fonts", None))  # 公文 typesetting
+    return typeset_docx(data, preset)  # 公文 typesetting
+
+
+PLAIN_ENV = "GENERATOR_PLAIN_RENDER"
+
+
+def plain_render() -> bool:
+    """`GENERATOR_PLAIN_RENDER=1`: docxtpl's own save, then typesetting the whole file (the
+    reference the fast path is compared with)."""
+    return os.environ.get(PLAIN_ENV, "").strip() not in ("", "0")
 
 
 def _undefined(exc: jinja2.UndefinedError) -> str:

@@ -149,6 +149,8 @@ def units_sentence(dept: Any) -> str:
         text += "；".join(parts) + "。"
     if dept.managed_units:
         text += f"代管单位{'、'.join(dept.managed_units)}。"
+    if not subs and not dept.managed_units:
+        return text
     return text + f"以上单位均纳入{dept.self_name}预决算编制范围。"
 
 

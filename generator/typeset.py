@@ -50,24 +50,41 @@ ANNEX = "Annex"  # AnnexHeading1..4: the look of Heading n, outside the table of
 TOC_LEVELS = re.compile(r'\\o\s+"(\d)-(\d)"')
 
 
+OWN_PART = "word/document.xml"  # the one part typeset per document; the others per template
+
+
 def typeset_docx(data: bytes, preset: str | None = None) -> bytes:
     """The whole treatment of one rendered .docx (see the module's docstring)."""
     parts = read_parts(data)
+    chosen = typeset_shared(parts, preset)
+    typeset_own(parts.tree(OWN_PART), chosen, parts.tree("word/styles.xml"))
+    return write_parts(parts)
+
+
+def typeset_shared(parts: Parts, preset: str | None = None) -> fonts.FontPreset:
+    """Every part but the document's own: the same for every document of a template, so
+    render.py typesets them once per template and reuses the result. Each part is changed
+    only from its own content and the preset; returns the preset chosen."""
     styles = parts.tree("word/styles.xml")
     chosen = fonts.get_preset(preset or fonts.detect_preset(styles))
     for name, apply in fonts.PART_APPLIERS.items():
-        if parts.has(name):
+        if name != OWN_PART and parts.has(name):
             apply(parts.tree(name), chosen)
     enforce_styles(styles, chosen)
     if parts.has("word/stylesWithEffects.xml"):
         enforce_styles(parts.tree("word/stylesWithEffects.xml"), chosen)
-    body = parts.tree("word/document.xml").find(w("body"))
-    typeset_body(body, styles)
     _settings(parts)
-    return write_parts(parts)
+    return chosen
+
+
+def typeset_own(document: etree._Element, chosen: fonts.FontPreset, styles: etree._Element) -> None:
+    """word/document.xml, given the typeset styles (read, never changed)."""
+    fonts.PART_APPLIERS[OWN_PART](document, chosen)
+    typeset_body(document.find(w("body")), styles)
 
 
 def typeset_body(body: etree._Element, styles: etree._Element) -> None:
+    promote_subheadings(body, styles)
     toc = find_toc(body)
     if toc is not None:
         restyle_annexes(body, toc[1], styles)
@@ -314,6 +331,19 @@ def find_toc(body: etree._Element) -> tuple[etree._Element, etree._Element, str]
                     return p, q, instr
         return p, items[-1], instr
     return None
+
+
+SUBHEADING = re.compile(r"^（[一二三四五六七八九十]{1,3}）[^。；：:]{1,30}[。]?$")
+PLAIN = (None, "Normal", "Flush")
+
+
+def promote_subheadings(body: etree._Element, styles: etree._Element) -> None:
+    """A plain paragraph that is only a （一） line is a Heading 3 (楷体, kept with its text)."""
+    if _style(styles, "Heading3") is None:
+        return
+    for p in body.findall(w("p")):
+        if style_of(p) in PLAIN and SUBHEADING.match(text_of(p).strip()):
+            set_val(ppr(p), "pStyle", PPR, val="Heading3")
 
 
 def restyle_annexes(body: etree._Element, toc_end: etree._Element, styles: etree._Element) -> None:

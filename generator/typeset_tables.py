@@ -180,15 +180,37 @@ def mark_rows(tbl: etree._Element, rows: list[list[Cell]], headers: int, columns
                     _bold(cell.tc)
 
 
+CODE_LABEL = re.compile(r"编码|代码|编号")
+ORDINAL_LABEL = re.compile(r"^(行次|序号|栏次)$")
+
+
+def _column_labels(rows: list[list[Cell]], headers: int) -> dict[int, str]:
+    """Grid column -> the label its header rows give it (the lowest header row wins)."""
+    labels: dict[int, str] = {}
+    for row in rows[:headers]:
+        for cell in row:
+            if cell.span == 1 and cell.text:
+                labels[cell.col] = cell.text
+    return labels
+
+
 def align_numbers(rows: list[list[Cell]], headers: int) -> None:
-    """Numbers right-aligned and kept on one line (noWrap; the widths make room for them)."""
+    """Numbers right-aligned and kept on one line (noWrap; the widths make room for them);
+    codes (科目编码) flush left and ordinals (行次) centred, as the statements print them."""
+    labels = _column_labels(rows, headers)
     for row in rows[headers:]:
         for cell in row:
             if not cell.numeric:
                 continue
             ensure(_tcpr(cell.tc), "noWrap", TCPR)
+            label = labels.get(cell.col, "") if cell.span == 1 else ""
+            align = "right"
+            if CODE_LABEL.search(label):
+                align = "left"
+            elif ORDINAL_LABEL.match(label):
+                align = "center"
             for p in cell.tc.findall(w("p")):
-                set_val(ppr(p), "jc", PPR, val="right")
+                set_val(ppr(p), "jc", PPR, val=align)
 
 
 def _tcpr(tc: etree._Element) -> etree._Element:
@@ -199,8 +221,10 @@ def _tcpr(tc: etree._Element) -> etree._Element:
     return node
 
 
-def _needs(rows: list[list[Cell]], columns: int, headers: int) -> tuple[list[int], list[int]]:
-    """Per grid column: width numbers need (hard) and width labels would like (soft)."""
+def _needs(rows: list[list[Cell]], current: list[int], headers: int) -> tuple[list[int], list[int]]:
+    """Per grid column: the width numbers need (hard), and the width labels would like (soft):
+    a short label on one line, or a text that just misses one line (up to half as wide again)."""
+    columns = len(current)
     hard, soft = [0] * columns, [0] * columns
     for i, row in enumerate(rows):
         for cell in row:
@@ -208,10 +232,13 @@ def _needs(rows: list[list[Cell]], columns: int, headers: int) -> tuple[list[int
                 continue
             if cell.numeric and i >= headers:
                 hard[cell.col] = max(hard[cell.col], cell.twips() + CELL_MARGIN)
-            else:
-                longest = max(cell.text.split() or [cell.text], key=em_width)
-                if em_width(longest) <= 4.5:  # a short label: on one line if others can spare
-                    soft[cell.col] = max(soft[cell.col], cell.twips(longest) + CELL_MARGIN)
+                continue
+            longest = max(cell.text.split() or [cell.text], key=em_width)
+            whole = cell.twips() + CELL_MARGIN
+            if em_width(longest) <= 4.5:
+                soft[cell.col] = max(soft[cell.col], cell.twips(longest) + CELL_MARGIN)
+            elif whole <= current[cell.col] * 3 // 2:
+                soft[cell.col] = max(soft[cell.col], whole)
     return hard, soft
 
 
@@ -220,8 +247,7 @@ def fit_widths(current: list[int], hard: list[int], soft: list[int], limit: int)
     to spare; the table keeps its width unless its numbers need more (up to `limit`). Then
     short labels get one line where others can spare it without losing a fifth of their width."""
     total = sum(current)
-    floor = [max(h, s if h else 0) for h, s in zip(hard, soft, strict=True)]
-    floor = [max(f, MIN_TWIPS) for f in floor]
+    floor = [max(h, MIN_TWIPS) for h in hard]
     target = max(total, min(sum(floor), limit))
     widths = _spread(current, floor, target)
     if widths is None:  # more numbers than the page holds: shrink in proportion
@@ -293,7 +319,7 @@ def typeset_table(tbl: etree._Element, sizes: Sizes, text_width: int) -> None:
     headers = header_rows(tbl, rows, columns)
     mark_rows(tbl, rows, headers, columns)
     align_numbers(rows, headers)
-    hard, soft = _needs(rows, columns, headers)
+    hard, soft = _needs(rows, current, headers)
     spans = [
         (c.col, min(c.col + c.span, columns), c.twips() + CELL_MARGIN)
         for row in rows[headers:]

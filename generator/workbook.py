@@ -7,6 +7,7 @@ zip dates, so two builds give identical files. `generator import` reads it back.
 from __future__ import annotations
 
 import io
+import math
 import re
 import zipfile
 from datetime import datetime
@@ -63,8 +64,10 @@ def _sheet(ws: Worksheet, table: StandardTable, unit: str, department: str, year
         row += 1
     if table.note:
         _merge(ws, row, 1, row, width, table.note, None, "left", wrap=True)
-    for i, column in enumerate(table.columns, 1):
-        ws.column_dimensions[get_column_letter(i)].width = WIDTHS.get(column.kind, 14)
+    widths = [WIDTHS.get(column.kind, 14) for column in table.columns]
+    for i, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    _header_heights(ws, table.columns, widths, depth)
     ws.freeze_panes = ws.cell(HEAD_ROW + depth, 1)
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -103,6 +106,18 @@ def _header(ws: Worksheet, columns: tuple[Column, ...]) -> int:
                     ws.cell(r, c).border = BOX
             _merge(ws, top, first, bottom, last, text, Font(bold=True), "center", wrap=True)
     return depth
+
+
+def _header_heights(
+    ws: Worksheet, columns: tuple[Column, ...], widths: list[int], depth: int
+) -> None:
+    """Header rows tall enough for their wrapped texts (a 汉字 is about two width units)."""
+    for level in range(depth):
+        lines = 1
+        for first, last, text, _ in _groups(columns, level):
+            span = sum(widths[first - 1 : last])
+            lines = max(lines, math.ceil(len(text) * 2.2 / max(span - 1, 1)))
+        ws.row_dimensions[HEAD_ROW + level].height = 15 * lines + 3
 
 
 def _groups(columns: tuple[Column, ...], level: int) -> list[tuple[int, int, str, bool]]:

@@ -43,6 +43,28 @@ def test_one_amount_changes_exactly_the_sentence_that_prints_it(changed):
     assert change.figures() == (["289.99", "35.56", "10.9%"], ["300", "25.55", "7.8%"])
 
 
+def test_a_budget_figure_changes_its_sentences_and_its_cells(data, built, tmp_path):
+    """公务接待费预算 9.4 → 9.5: the two sentences that print it (and the wording and rate that
+    follow from it), the 表7 cells of the 附表 in the disclosure and in the workbook."""
+    folder = copy_data(data, tmp_path / "2023", {"finance.yaml": [(
+        "reception: 9.4}", "reception: 9.5}")]})  # fmt: skip
+    result = diff(built.out, folder)
+    sentences = {(c.old, c.new) for c in result.changes if c.where == "段落"}
+    assert sentences == {
+        ("2023年度“三公”经费财政拨款支出预算为9.4万元，支出决算为9.4万元，完成预算的100%。",
+         "2023年度“三公”经费财政拨款支出预算为9.5万元，支出决算为9.4万元，完成预算的98.9%。"),
+        ("决算数与预算数持平的主要原因是严格按照预算控制支出。",
+         "决算数小于预算数的主要原因是严格按照预算控制支出。"),
+        ("3.公务接待费预算为9.4万元，支出决算为9.4万元，完成预算的100%。",
+         "3.公务接待费预算为9.5万元，支出决算为9.4万元，完成预算的98.9%。"),
+    }  # fmt: skip
+    cells = [c for c in result.changes if c.where != "段落"]
+    assert cells and all(c.figures() in ((["9.40"], ["9.50"]), (["9.4"], ["9.5"])) for c in cells)
+    assert {c.where.split("第")[-1] for c in cells if c.document == DISCLOSURE} == {
+        "1列“预算数/合计”", "6列“预算数/公务接待费”"}  # fmt: skip
+    assert result.charts == []
+
+
 def test_the_redline_holds_tracked_changes(changed):
     _, redline = changed
     xml = zipfile.ZipFile(redline).read("word/document.xml").decode("utf-8")

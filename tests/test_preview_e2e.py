@@ -101,17 +101,25 @@ def problems_text(driver: Any) -> str:
     return driver.execute_script("return document.querySelector('#problems').innerText")
 
 
-def set_previous_total(data: Path, value: str) -> int:
-    """Write finance.yaml's previous.total; return its line number."""
+def set_previous_total(
+    data: Path, value: str, keys: tuple[str, ...] = ("income_total", "expenditure_total")
+) -> int:
+    """Write finance.yaml's previous.<key> for each of `keys` (last year's 收入总计 and 支出总计);
+    return the line number of the first."""
     path = data / "finance.yaml"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     start = next(i for i, line in enumerate(lines) if line.startswith("previous:"))
-    index = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("  total:"))
-    comment = lines[index].split("#", 1)
-    tail = f"  # {comment[1].strip()}\n" if len(comment) > 1 else "\n"
-    lines[index] = f"  total: {value}{tail}"
+    found = []
+    for key in keys:
+        index = next(
+            i for i in range(start + 1, len(lines)) if lines[i].startswith(f"  {key}:")
+        )
+        comment = lines[index].split("#", 1)
+        tail = f"  # {comment[1].strip()}\n" if len(comment) > 1 else "\n"
+        lines[index] = f"  {key}: {value}{tail}"
+        found.append(index + 1)
     path.write_text("".join(lines), encoding="utf-8")
-    return index + 1
+    return found[0]
 
 
 def test_live_preview_in_chromium(served: tuple[str, Path], browser: Any) -> None:
@@ -133,21 +141,21 @@ def test_live_preview_in_chromium(served: tuple[str, Path], browser: Any) -> Non
     assert browser.execute_script("return document.querySelectorAll('#doc .changed').length")
 
     # a broken value: the problem is listed with its file and line, the document still renders
-    line = set_previous_total(data, "七百")
+    line = set_previous_total(data, "七百", ("income_total",))
     where = f"finance.yaml:{line}"
-    wait_for(lambda: where in problems_text(browser) and "previous.total" in problems_text(
-        browser), f"问题面板列出 {where} previous.total")
+    wait_for(lambda: where in problems_text(browser) and "previous.income_total" in problems_text(
+        browser), f"问题面板列出 {where} previous.income_total")
     assert "应为数字金额" in problems_text(browser)
     wait_for(lambda: browser.execute_script(
         "return [...document.querySelectorAll('#doc mark.ph')]"
-        ".some(m => m.textContent.includes('previous.total'))"), "文档中显示待填占位")
+        ".some(m => m.textContent.includes('previous.income_total'))"), "文档中显示待填占位")
     assert "第一部分" in doc_text(browser) and "912.26" in doc_text(browser)
     assert browser.execute_script("return window.__sameDocument") == 42
 
     # the problem links to its place in the document
     browser.execute_script("""
         const li = [...document.querySelectorAll('#problems li')]
-            .find(x => x.textContent.includes('previous.total'));
+            .find(x => x.textContent.includes('previous.income_total'));
         li.click();""")
     wait_for(lambda: browser.execute_script(
         "return !!document.querySelector('#doc mark.ph.flash')"), "点击问题后定位到占位")

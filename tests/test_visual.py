@@ -30,7 +30,16 @@ POPPLER = ("pdftotext", "pdffonts", "pdfimages", "pdftoppm")
 FOOTER = re.compile(r"—\s*(\d+)\s*—")
 TOC_LINE = re.compile(r"^\s*(\S.*?)\s*[.·…]{3,}\s*(\d+)\s*$")
 NUMBER_CORE = re.compile(r"[^\u4e00-\u9fff]*")
-CHINESE_FACES = ("NotoSerifCJK", "NotoSansCJK", "SimSun", "FangSong", "KaiTi", "SimHei", "FZ")
+CHINESE_FACES = (
+    "NotoSerifCJK",
+    "NotoSansCJK",
+    "UKai",
+    "SimSun",
+    "FangSong",
+    "KaiTi",
+    "SimHei",
+    "FZ",
+)
 
 
 def _soffice() -> str | None:
@@ -113,13 +122,16 @@ def _table_page(doc: Document) -> int:
 
 
 def _keep_pictures(converted: Converted) -> None:
+    """page-1..3.png and table.png (the page with most figures) of the disclosure, 50 dpi."""
     folder = ARTIFACTS / converted.dataset
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
     doc = converted.disclosure
-    for first, last in ((1, min(3, len(doc.pages))), (_table_page(doc),) * 2):
-        pages = ("-f", str(first), "-l", str(last))
-        run("pdftoppm", "-r", "50", "-png", *pages, str(doc.pdf), str(folder / "disclosure"))
+    shots = {f"page-{n}": n for n in range(1, min(3, len(doc.pages)) + 1)}
+    shots["table"] = _table_page(doc)
+    for name, page in shots.items():
+        pages = ("-f", str(page), "-l", str(page), "-singlefile")
+        run("pdftoppm", "-r", "50", "-png", *pages, str(doc.pdf), str(folder / name))
     print(f"\nPNG renderings of {converted.dataset}: {folder}")
 
 

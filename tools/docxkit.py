@@ -64,8 +64,12 @@ def _styles(doc: Document) -> None:
     normal.paragraph_format.first_line_indent = Pt(32)
     normal.paragraph_format.line_spacing = Pt(28)
     normal.paragraph_format.space_after = Pt(0)
-    for name, font, size in (("Title", TITLE_FONT, 22), ("Heading 1", HEI, 16),
-                             ("Heading 2", HEI, 16), ("Heading 3", KAI, 16)):
+    for name, font, size in (
+        ("Title", TITLE_FONT, 22),
+        ("Heading 1", HEI, 16),
+        ("Heading 2", HEI, 16),
+        ("Heading 3", KAI, 16),
+    ):
         style = doc.styles[name]
         set_font(style, font, size, bold=False)
         style.font.color.rgb = None
@@ -165,8 +169,13 @@ def repeat_header(row) -> None:
 
 def add_field(paragraph, instruction: str, shown: str) -> None:
     run = paragraph.add_run()
-    for kind, text in (("begin", None), ("instr", instruction), ("separate", None),
-                       ("text", shown), ("end", None)):
+    for kind, text in (
+        ("begin", None),
+        ("instr", instruction),
+        ("separate", None),
+        ("text", shown),
+        ("end", None),
+    ):
         if kind == "instr":
             node = OxmlElement("w:instrText")
             node.set(qn("xml:space"), "preserve")

@@ -95,8 +95,8 @@ def department_letter(doc) -> None:
     lines(doc, [DEPT, f"关于报送{Y}年部门整体支出绩效", "自评报告的函"])
     para(doc, "{{ ev.texts.recipient }}：", "Flush")
     para(doc, "贵单位《{{ ev.texts.notice.title }}》（{{ ev.texts.notice.number }}）已收悉，"
-              "{{ d.self_name }}立即组织专人开展{{ ev.texts.notice.campaign_year }}年度部门整体支出"
-              "绩效评估，现将{{ d.self_name }}{{ ev.texts.notice.campaign_year }}年部门整体支出绩效"
+              "{{ d.self_name }}立即组织专人开展{{ r.year }}年度部门整体支出"
+              "绩效评估，现将{{ d.self_name }}{{ r.year }}年部门整体支出绩效"
               "自评情况报告如下：")
     para(doc, "一、预算单位概况", "Heading 2")
     para(doc, "（一）机构职能")
@@ -129,7 +129,7 @@ def department_letter(doc) -> None:
     para(doc, f"{DEPT}根据单位实际情况制定年初部门预算绩效目标，其中人员类"
               "{{ f.economic.personnel.total|wan }}万元按月保障在职人员工资保险；公用支出及其他运转类"
               "{{ f.economic.public.total|wan }}万元保障各项日常工作正常运转，包括办公费、差旅费、公务接待费、"
-              "印刷费等支出；项目支出{{ f.project.amount|wan }}万元保障"
+              "印刷费等支出；项目支出{{ f.general['project']|wan }}万元保障"
               "{{ ev.texts.budget_projects_text }}项目的顺利开展。{{ ev.texts.management_summary }}")
     para(doc, "(二)结果应用公开情况")
     para(doc, "{{ ev.texts.results_disclosure }}")
@@ -170,16 +170,17 @@ def project_letter(doc, var: str = "l") -> None:
               f"关于{Y}年{{{{ {var}.subject }}}}绩效自评情况报告如下：")
     para(doc, "一、项目概况", "Heading 2")
     para(doc, f"（一）项目资金申报及批复情况。{Y}年{{{{ {var}.subject }}}}按照预算报批流程，年初预算"
-              f"{{{{ {var}.funds.initial|wan }}}}万元，{Y}年预算{{{{ adjust_word({var}.funds) }}}}"
-              f"{{{{ {var}.funds.adjustment|abs|wan }}}}万元，项目总预算{{{{ {var}.funds.budget|wan }}}}"
-              "万元。")
+              f"{{{{ {var}.funds.initial|wan }}}}万元，{Y}年预算{{% if {var}.funds.adjustment %}}"
+              f"{{{{ adjust_word({var}.funds) }}}}{{{{ {var}.funds.adjustment|abs|wan }}}}万元"
+              f"{{% else %}}未调整{{% endif %}}，项目总预算{{{{ {var}.funds.budget|wan }}}}万元。")
     para(doc, "（二）项目绩效目标。{{ %s.texts.goal }}" % var)
     para(doc, "（三）项目资金申报相符性。{{ %s.texts.consistency }}" % var)
     para(doc, "（四）自评步骤及方法。项目支出经费依据{{ ev.texts.method_basis }}文件自评且逐项量分。")
     para(doc, "二、项目实施及管理情况", "Heading 2")
     para(doc, "（一）资金计划、到位及使用情况")
     para(doc, f"1.资金计划及到位，项目支出经费{{{{ funds_source({var}.funds) }}}}财政拨款资金为"
-              f"{{{{ {var}.funds.budget|wan }}}}万元，{{% if {var}.fully_arrived %}}资金到位情况与资金"
+              f"{{{{ {p}.fiscal_funds.budget|wan }}}}万元{{% if {p}.other_funds.budget %}}，其他资金"
+              f"{{{{ {p}.other_funds.budget|wan }}}}万元{{% endif %}}，{{% if {var}.fully_arrived %}}资金到位情况与资金"
               f"计划相符{{% else %}}实际到位{{{{ {var}.arrived|wan }}}}万元{{% endif %}}，到位率"
               f"{{{{ {var}.arrival_rate|pct('execution') }}}}。")
     para(doc, "2.资金使用")

@@ -28,7 +28,7 @@ DEPT = "{{ d.name }}"
 
 def part_one(doc) -> None:
     para(doc, "第一部分 {{ style.kind }}概况", "Heading 1")
-    para(doc, "一、部门职责", "Heading 2")
+    para(doc, "一、{{ style.kind }}职责", "Heading 2")
     para(doc, "（一）主要职能。")
     para(doc, "{{ duties(d) }}")
     para(doc, f"（二）{Y}年重点工作完成情况。")
@@ -37,7 +37,7 @@ def part_one(doc) -> None:
               "{{ p.title }}。{% endfor %}")
     para(doc, "{%p endfor %}")
     para(doc, "二、机构设置", "Heading 2")
-    para(doc, f"{DEPT}{{{{ style.kind }}}}属于{{{{ d.budget_level }}}}，{{% if d.budget_unit_count() %}}有二级预算单位"
+    para(doc, f"{DEPT}{{{{ '部门' if style.kind == '部门' else '' }}}}属于{{{{ d.budget_level }}}}，{{% if d.budget_unit_count() %}}有二级预算单位"
               "{{ d.budget_unit_count() }}个{% else %}无二级预算单位{% endif %}，其中行政单位"
               "{{ d.budget_unit_count('行政单位') }}个，参照公务员法管理的事业单位"
               "{{ d.budget_unit_count('参公事业单位') }}个，其他事业单位"

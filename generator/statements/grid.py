@@ -6,6 +6,7 @@ name. A merged range gives its value to every cell it covers.
 
 from __future__ import annotations
 
+import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,10 +98,11 @@ def load_sheets(path: Path) -> list[Sheet]:
 
 def _load_xlsx(path: Path) -> list[Sheet]:
     import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         book = openpyxl.load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
         raise SpreadsheetError(f"{path} 无法作为 .xlsx 打开（文件已损坏？）：{exc}") from exc
     sheets = []
     for ws in book.worksheets:
@@ -127,7 +129,7 @@ def _load_xls(path: Path) -> list[Sheet]:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(str(path), formatting_info=True)
+        book = xlrd.open_workbook(str(path), formatting_info=True, logfile=io.StringIO())
     except Exception as exc:  # noqa: BLE001 - xlrd raises many kinds for a broken file
         raise SpreadsheetError(f"{path} 无法作为 .xls 打开（文件已损坏？）：{exc}") from exc
     sheets = []

@@ -73,6 +73,7 @@ class Block:
     label_col: int | None
     line_col: int | None
     columns: list[Column] = field(default_factory=list)
+    code_parts: list[int] = field(default_factory=list)  # 类 | 款 | 项 columns under 科目编码
 
 
 @dataclass
@@ -182,17 +183,20 @@ def columns(sheet: Sheet, start: int, end: int) -> list[Column]:
 
 
 def split_blocks(cols: list[Column]) -> list[Block]:
-    """Each code column, or label column not right after a code column, starts a block."""
+    """Each code column (or first 类 column), or label column not right after the code,
+    starts a block."""
     blocks: list[Block] = []
     for column in cols:
-        kind = _kind(column.leaf)
-        if kind == "code" or (kind == "label" and not _just_after_code(blocks, column)):
+        kind = _kind(column)
+        if _starts_block(blocks, column, kind):
             blocks.append(Block(None, None, None))
         if not blocks:
             blocks.append(Block(None, None, None))
         block = blocks[-1]
         if kind == "code":
             block.code_col = column.col
+        elif kind == "part":
+            block.code_parts.append(column.col)
         elif kind == "label":
             block.label_col = column.col
         elif kind == "line":
@@ -202,7 +206,21 @@ def split_blocks(cols: list[Column]) -> list[Block]:
     return blocks
 
 
-def _kind(leaf: str) -> str:
+def _starts_block(blocks: list[Block], column: Column, kind: str) -> bool:
+    if kind == "code":
+        return True
+    if kind == "part":
+        return not blocks or not blocks[-1].code_parts or len(blocks[-1].code_parts) == 3
+    return kind == "label" and not _just_after_code(blocks, column)
+
+
+PARTS = ("类", "款", "项")
+
+
+def _kind(column: Column) -> str:
+    leaf = column.leaf
+    if leaf in PARTS and set(column.path[:-1]) & CODE_HEADERS:
+        return "part"
     if leaf in CODE_HEADERS:
         return "code"
     if leaf in LABEL_HEADERS:
@@ -216,7 +234,27 @@ def _just_after_code(blocks: list[Block], column: Column) -> bool:
     if not blocks:
         return False
     block = blocks[-1]
-    return block.code_col == column.col - 1 and block.label_col is None
+    last = block.code_parts[-1] if block.code_parts else block.code_col
+    return last == column.col - 1 and block.label_col is None
+
+
+class SplitCode:
+    """A code printed as 类 | 款 | 项 (201 | 32 | 01); an empty leading part repeats the
+    row above, as exports leave the 类 out of its 款 and 项 rows."""
+
+    def __init__(self) -> None:
+        self.last = ["", "", ""]
+
+    def read(self, parts: list[str]) -> str | None:
+        parts = [norm(p) for p in parts] + [""] * (3 - len(parts))
+        present = [i for i, p in enumerate(parts) if p]
+        if not present or not all(p.isdigit() for p in parts if p):
+            return None
+        for i in range(present[0], 3):
+            self.last[i] = parts[i] if i <= present[-1] else ""
+        code = "".join(self.last[: present[-1] + 1])
+        full = len(code) in (3, 5, 7) and code.startswith(self.last[0]) and len(self.last[0]) == 3
+        return code if full else None
 
 
 NOTE = re.compile(r"^(注|说明|备注)")

@@ -17,6 +17,7 @@ from generator.statements.layout import (
     Block,
     Column,
     Layout,
+    SplitCode,
     label_key,
     norm,
     read_code,
@@ -112,8 +113,12 @@ def read_rows(
     """Every data row of the block; `units` is (sheet unit, dataset unit)."""
     sheet = layout.sheet
     lines = []
+    split = SplitCode()
     for r in range(layout.first_data, layout.last_data + 1):
         code_text = sheet.text(r, block.code_col) if block.code_col else ""
+        if block.code_parts:
+            parts = [sheet.text(r, c) for c in block.code_parts]
+            code_text = split.read(parts) or " ".join(p for p in parts if p)
         label = sheet.text(r, block.label_col) if block.label_col else ""
         code = read_code(code_text) if code_text else None
         if code is None and code_text and not label:
