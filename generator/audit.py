@@ -47,6 +47,8 @@ def _identity(
 
 
 def _evaluation(data: Dataset, report: Report) -> Iterator[Finding]:
+    if report.evaluation is None:
+        return
     doc = data.doc("self_evaluation.yaml")
     ev = report.evaluation
     f = report.finance
@@ -98,8 +100,9 @@ def _projects(data: Dataset, report: Report) -> Iterator[Finding]:
                 doc.name, doc.line("goal", "actual"), "goal.actual", "实际完成情况为空", "lint"
             )
         yield from _indicators(doc, project.indicators)
-    ev_doc = data.doc("self_evaluation.yaml")
-    yield from _indicators(ev_doc, report.evaluation.indicators)
+    if report.evaluation is not None:
+        ev_doc = data.doc("self_evaluation.yaml")
+        yield from _indicators(ev_doc, report.evaluation.indicators)
 
 
 def _indicators(doc: Document, indicators) -> Iterator[Finding]:
@@ -125,6 +128,8 @@ def _indicators(doc: Document, indicators) -> Iterator[Finding]:
 
 
 def _scores(data: Dataset, report: Report) -> Iterator[Finding]:
+    if report.evaluation is None:
+        return
     ev_doc = data.doc("self_evaluation.yaml")
     entered = data["self_evaluation.yaml"]["scores"]
     yield from _score_keys(ev_doc, ("scores",), entered, report.evaluation.scores)
@@ -182,7 +187,7 @@ def _oneline(text: str) -> str:
 
 def _names_for(data: Dataset, report: Report, doc: Document) -> dict:
     names = finance_names(report.finance)
-    if doc is data.files.get("self_evaluation.yaml"):
+    if report.evaluation is not None and doc is data.files.get("self_evaluation.yaml"):
         names |= funds_names(report.evaluation.funds)
     for project_doc, project in zip(data.projects, report.projects, strict=True):
         if doc is project_doc:

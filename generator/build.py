@@ -71,8 +71,11 @@ def plan_documents(report: Report, project: str | None = None) -> list[Job]:
         kind = report.style.kind
         name = book.claim("", "", report.department.name, f"{year}年度{kind}决算公开.docx")
         jobs.append(Job("disclosure.docx", name, "disclosure", f"{year}年度{kind}决算公开"))
-        letter = book.claim("自评报告", "", f"{year}年部门整体支出绩效自评报告", ".docx")
-        jobs.append(Job("department_letter.docx", letter, "letter", "部门整体支出绩效自评报告"))
+        if report.evaluation is not None:
+            letter = book.claim("自评报告", "", f"{year}年部门整体支出绩效自评报告", ".docx")
+            jobs.append(
+                Job("department_letter.docx", letter, "letter", "部门整体支出绩效自评报告")
+            )
     for p in report.projects:
         if project is None or p.name == project:
             jobs += _project_jobs(report, p, book)

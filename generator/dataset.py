@@ -42,6 +42,11 @@ class Dataset:
     def doc(self, name: str) -> Document:
         return self.files[name]
 
+    def get(self, name: str) -> dict[str, Any] | None:
+        """A file's content, or None for an optional file the year leaves out."""
+        doc = self.files.get(name)
+        return None if doc is None else doc.content
+
 
 def read_dataset(root: Path) -> tuple[Dataset, list[Finding]]:
     """Load and validate every file; collect all findings rather than stopping at the first."""
@@ -50,6 +55,8 @@ def read_dataset(root: Path) -> tuple[Dataset, list[Finding]]:
     findings: list[Finding] = []
     files: dict[str, Document] = {}
     for name, rules in schema.FILES.items():
+        if name in schema.OPTIONAL_FILES and not (root / name).exists():
+            continue
         doc = _read(root / name, root, rules, findings)
         if doc is not None:
             files[name] = doc
@@ -59,8 +66,17 @@ def read_dataset(root: Path) -> tuple[Dataset, list[Finding]]:
         for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
         if (doc := _read(path, root, schema.PROJECT, findings)) is not None
     )
-    if not (root / "projects").is_dir():
-        findings.append(error(display_name(root / "projects"), 0, "", "缺少项目文件夹", "io"))
+    if not folder.is_dir() and (root / "self_evaluation.yaml").exists():
+        findings.append(error(display_name(folder), 0, "", "缺少项目文件夹", "io"))
+    if (root / "self_evaluation.yaml").exists() != (root / "scoring.yaml").exists():
+        have, lack = (
+            ("self_evaluation.yaml", "scoring.yaml")
+            if (root / "self_evaluation.yaml").exists()
+            else ("scoring.yaml", "self_evaluation.yaml")
+        )
+        findings.append(
+            error(display_name(root / lack), 0, "", f"有 {have} 时必须同时有 {lack}", "io")
+        )
     return Dataset(root, files, projects), findings
 
 

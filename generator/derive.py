@@ -114,7 +114,7 @@ class Report:
     finance: Finance
     projects: tuple[Project, ...]
     letters: tuple[ProjectLetter, ...]
-    evaluation: DepartmentEvaluation
+    evaluation: DepartmentEvaluation | None  # None: the year has no self-evaluation
     highlight: tuple[str, ...]
     glossary: tuple[tuple[str, str], ...]
     score_title_suffix: str
@@ -142,7 +142,10 @@ def derive_report(data: Dataset) -> Report:
         derive_project(i + 1, doc.name, doc.content, shared, style.amount)
         for i, doc in enumerate(data.projects)
     )
-    scoring = data["scoring.yaml"]
+    scoring = data.get("scoring.yaml")
+    evaluation_raw = data.get("self_evaluation.yaml")
+    performance = data.get("performance.yaml") or {"highlight": []}
+    with_letters = scoring is not None and evaluation_raw is not None
     return Report(
         year=year["year"],
         previous_year=year["previous_year"],
@@ -151,16 +154,16 @@ def derive_report(data: Dataset) -> Report:
         finance=finance,
         projects=projects,
         letters=tuple(
-            _letter(p, scoring["project"], data["self_evaluation.yaml"])
+            _letter(p, scoring["project"], evaluation_raw)
             for p in projects
-            if p.letter
+            if p.letter and with_letters
         ),
-        evaluation=_evaluation(
-            data["self_evaluation.yaml"], scoring["department"], finance, projects, style
-        ),
-        highlight=tuple(data["performance.yaml"]["highlight"]),
+        evaluation=_evaluation(evaluation_raw, scoring["department"], finance, projects, style)
+        if with_letters
+        else None,
+        highlight=tuple(performance["highlight"]),
         glossary=_glossary(finance),
-        score_title_suffix=scoring["project"]["title_suffix"] or "自评评分表",
+        score_title_suffix=(scoring["project"]["title_suffix"] if scoring else "") or "自评评分表",
         style=style,
     )
 

@@ -52,6 +52,17 @@ def _projects(data: Dataset, report: Report) -> Iterator[Finding]:
         seen.setdefault(project.name, doc.name)
         yield from _funds(doc, project)
         yield from _levels(doc, doc.content.get("indicators") or [])
+    if report.evaluation is None:
+        for doc in data.projects:
+            if doc.content.get("letter"):
+                yield _at(
+                    doc,
+                    ("letter",),
+                    "该项目写了自评报告的函，但数据中没有 self_evaluation.yaml 和 scoring.yaml，"
+                    "不生成其自评报告",
+                    "warning",
+                )
+        return
     ev = data.doc("self_evaluation.yaml")
     yield from _levels(ev, ev.content.get("indicators") or [])
     yield from _rate(ev, ("budget", "executed"), report.evaluation.funds.execution.rate, "部门整体")
@@ -86,6 +97,8 @@ def _levels(doc: Document, indicators: list) -> Iterator[Finding]:
 
 
 def _scores(data: Dataset, report: Report) -> Iterator[Finding]:
+    if report.evaluation is None:
+        return
     tables = [(data.doc("self_evaluation.yaml"), ("scores",), report.evaluation.scores)]
     for letter in report.letters:
         doc = data.projects[letter.project.index - 1]

@@ -42,14 +42,15 @@ def figure_pool(data: Any, report: Any) -> dict[str, set[Decimal]]:
 def _derived(report: Any) -> Iterable[Decimal]:
     """The figures texts may quote by name, and the changes and 类 totals the text prints."""
     f = report.finance
-    named = [finance_names(f), funds_names(report.evaluation.funds)]
+    ev = report.evaluation
+    named = [finance_names(f)] + ([funds_names(ev.funds)] if ev is not None else [])
     named += [funds_names(p.funds) for p in report.projects]
     for names in named:
         yield from (v for v in names.values() if isinstance(v, Decimal))
     changes = [f.income_change, f.fiscal_change, f.general_change, f.operating_costs]
     changes += [f.three_public.change, f.three_public.reception.change]
     changes += [f.government_funds.change, f.state_capital.change]
-    changes += [report.evaluation.spending_change]
+    changes += [ev.spending_change] if ev is not None else []
     yield from (c.size for c in changes)
     yield f.general_execution.budget
     yield from (c.amount for c in f.general_classes)

@@ -421,6 +421,10 @@ SCORING = {
     ),
 }
 
+# A year without a performance self-evaluation leaves these out: the disclosure then has no
+# 第四部分 附件 and no letters (projects/ may be empty or absent too).
+OPTIONAL_FILES = ("performance.yaml", "self_evaluation.yaml", "scoring.yaml")
+
 FILES: dict[str, dict[str, Rule]] = {
     "year.yaml": YEAR,
     "department.yaml": DEPARTMENT,

@@ -30,7 +30,7 @@ def check_templates(report: Any, dirs: tuple[Path, ...]) -> list[Finding]:
 
     env = shared_env()
     out: list[Finding] = []
-    for name in TEMPLATES:
+    for name in _used(report):
         path = template_path(name, dirs)
         if not path.is_file():
             out.append(error(str(path), 0, "", "缺少模板文件", "template"))
@@ -48,6 +48,15 @@ def check_templates(report: Any, dirs: tuple[Path, ...]) -> list[Finding]:
     return out
 
 
+def _used(report: Any) -> list[str]:
+    """The templates this year's documents are made from."""
+    used = ["disclosure.docx"]
+    used += ["department_letter.docx"] if report.evaluation is not None else []
+    used += ["project_table.docx"] if report.projects else []
+    used += ["project_letter.docx"] if report.letters else []
+    return used
+
+
 def _source(path: Path) -> str:
     """The template's main XML as the build hands it to Jinja."""
     from generator.render import _template_class
@@ -63,7 +72,7 @@ def _roots(report: Any) -> dict[str, Any]:
         "r": report,
         "d": report.department,
         "f": report.finance,
-        "ev": report.evaluation,
+        "ev": MISSING if report.evaluation is None else report.evaluation,
         "style": report.style,
         "chart": MISSING,
         "annex_tables": MISSING,

@@ -221,3 +221,21 @@ def test_import_restores_the_2023_file_byte_for_byte(data_copy, capsys):
     code, out = run_import(FIXTURES / "statements-2023.xls", data_copy, capsys)
     assert code == 0, out
     assert path.read_text(encoding="utf-8") == original
+
+
+def test_another_year_or_department_is_named(data_copy, capsys):
+    (data_copy / "year.yaml").write_text(
+        (DATA / "year.yaml").read_text(encoding="utf-8").replace("year: 2023", "year: 2024"),
+        encoding="utf-8",
+    )
+    department = data_copy / "department.yaml"
+    department.write_text(
+        department.read_text(encoding="utf-8").replace(
+            "name: 中共广元市昭化区委组织部", "name: 某局"
+        ),
+        encoding="utf-8",
+    )
+    code, out = run_import(FIXTURES / "statements-2023.xlsx", data_copy, capsys)
+    assert code == 0
+    assert "请注意：报表标明的年度为 2023 年度，数据文件夹为 2024 年度" in out
+    assert "请注意：报表的编制单位为“中共广元市昭化区委组织部”，department.yaml 为“某局”" in out

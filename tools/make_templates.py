@@ -197,10 +197,13 @@ def part_two_other(doc) -> None:
     para(doc, "（三）国有资产占有使用情况", "Heading 3")
     para(doc, f"截至{Y}年12月31日，{{{{ assets_sentence(f) }}}}")
     para(doc, "（四）预算绩效管理情况。", "Heading 3")
+    para(doc, "{%p if r.projects %}")
     para(doc, f"根据预算绩效管理要求，{{{{ style.we }}}}在{Y}年度预算编制阶段，组织对"
               "{{ r.highlight|join('、') }}等{{ r.pre_assessed_count }}个项目开展了预算事前绩效"
               "评估，对{{ r.goal_count }}个项目编制了绩效目标，预算执行过程中，选取"
               "{{ r.monitored_count }}个项目开展绩效监控。")
+    para(doc, "{%p endif %}")
+    para(doc, "{%p if ev %}")
     para(doc, f"{Y}年度组织一般公共预算、政府性基金预算、国有资本经营预算以及资本资产、债券资金等"
               f"全面开展绩效自评，形成{Y}年{DEPT}（部门）整体（含部门预算项目）绩效自评报告、"
               "{{ r.letters|map(attribute='project.name')|join('、') }}等专项预算项目绩效自评报告，"
@@ -208,6 +211,7 @@ def part_two_other(doc) -> None:
               "绩效自评综述：{{ ev.texts.quality|trim('。') }}；{% for l in r.letters %}"
               "{{ l.project.name }}专项预算项目绩效自评得分为{{ l.scores.total|score }}分，"
               "绩效自评综述：{{ l.texts.conclusion }}{% endfor %}绩效自评报告详见附件（第四部分）。")
+    para(doc, "{%p endif %}")
 
 
 def part_three(doc) -> None:
@@ -232,6 +236,7 @@ def build_disclosure() -> None:
     part_two_three_public(doc)
     part_two_other(doc)
     part_three(doc)
+    para(doc, "{%p if ev %}")
     page_break(doc)
     para(doc, "第四部分  附件", "Heading 1")
     entries = headings(doc) + [(1, ANNEX_TABLES)]
@@ -242,11 +247,12 @@ def build_disclosure() -> None:
 
     department_letter(doc)
     project_annexes(doc)
+    para(doc, "{%p endif %}")
     annex_tables(doc)
     doc.save(OUT / "disclosure.docx")
 
 
-ANNEX_TABLES = "第五部分  附表"
+ANNEX_TABLES = "第{{ '五' if ev else '四' }}部分  附表"
 
 
 def annex_tables(doc) -> None:

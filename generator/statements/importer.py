@@ -79,6 +79,7 @@ def import_statements(source: Path, data_dir: Path, progress=None) -> Outcome:
     old = target.read_text(encoding="utf-8") if target.exists() else ""
     doc = load(old)
     merger = Merger(doc)
+    outcome.notes += _mismatches(st, data_dir, year)
     outcome.notes += apply(merger, st, facts)
     outcome.changes = merger.changes
     outcome.target = target
@@ -89,6 +90,25 @@ def import_statements(source: Path, data_dir: Path, progress=None) -> Outcome:
         _write(target, text)
         outcome.written = True
     return outcome
+
+
+def _mismatches(st: Statements, data_dir: Path, year: int) -> list[str]:
+    """The statements' year and 编制单位 against the data folder's (warnings, not errors)."""
+    notes = []
+    other = sorted(y for y in st.years if y != year)
+    if other:
+        notes.append(
+            f"报表标明的年度为 {'、'.join(map(str, other))} 年度，数据文件夹为 {year} 年度"
+        )
+    try:
+        name = (
+            yaml.safe_load((data_dir / "department.yaml").read_text(encoding="utf-8")) or {}
+        ).get("name")
+    except (OSError, yaml.YAMLError, AttributeError):
+        name = None
+    if name and st.organisation and st.organisation != name:
+        notes.append(f"报表的编制单位为“{st.organisation}”，department.yaml 为“{name}”")
+    return notes
 
 
 def _write(target: Path, text: str) -> None:

@@ -20,6 +20,7 @@ ORDINAL = re.compile(
 )
 CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 CODE_IN_LABEL = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s+(\S.*)$")
+YEAR_LINE = re.compile(r"(20\d\d)\s*年度")
 UNIT_LINE = re.compile(r"(?<!编制)单位\s*[:：]\s*(万元|元)")
 ORG_LINE = re.compile(r"编制单位\s*[:：]\s*(.*?)(?:\s{2,}|\s*(?<!编制)单位\s*[:：]|$)")
 
@@ -99,6 +100,14 @@ def find_unit(sheet: Sheet, last_row: int) -> tuple[str | None, str | None, str 
         if unit is None and (m := UNIT_LINE.search(value)):
             unit, where = m.group(1), f"{r}:{c}"
     return unit, where, org
+
+
+def find_year(sheet: Sheet, last_row: int) -> int | None:
+    """The year the lines above the header name (2023年度), if one does."""
+    for (r, _), value in sorted(sheet.values.items()):
+        if r <= last_row and isinstance(value, str) and (m := YEAR_LINE.search(value)):
+            return int(m.group(1))
+    return None
 
 
 def header_start(sheet: Sheet) -> int | None:

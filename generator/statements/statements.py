@@ -9,7 +9,7 @@ from typing import Any
 
 from generator.statements.grid import Sheet, address, load_sheets
 from generator.statements.identify import NAMES, REQUIRED, TITLES, identify
-from generator.statements.layout import read_layout
+from generator.statements.layout import find_year, read_layout
 from generator.statements.reading import CellProblem
 from generator.statements.standard import READERS, Context, Source, TableFacts, blank_note
 
@@ -26,6 +26,7 @@ class Statements:
     errors: list[str] = field(default_factory=list)  # sheet-level problems that stop the import
     skipped: list[str] = field(default_factory=list)  # sheets that are no standard table
     organisation: str | None = None
+    years: set[int] = field(default_factory=set)  # the years the sheets name (2023年度)
 
     @property
     def missing(self) -> list[int]:
@@ -77,6 +78,8 @@ def _read_sheet(
         result.errors.append(f"{where}：找不到“单位：元”或“单位：万元”行，无法换算金额")
         return None
     result.organisation = result.organisation or layout.organisation
+    if (year := find_year(sheet, layout.head[0])) is not None:
+        result.years.add(year)
     table = TableFacts(number, sheet.name, layout.unit, how)
     READERS[number](Source(layout, (layout.unit, ctx.unit), ctx, result.problems, table))
     if table.rows == 0 and not blank_note(layout) and number not in (8, 9):
