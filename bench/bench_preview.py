@@ -2,7 +2,7 @@
 
 Starts `python -m generator preview` on a copy of the data (its own warm process, as a user
 runs it), opens the disclosure, then edits one amount several times (finance.yaml
-`previous.total`, which moves the year-on-year sentence and chart 1) and times each edit:
+`previous.income_total`, which moves the year-on-year sentence and chart 1) and times each edit:
 
   text    save -> the server announced the new disclosure -> its HTML fetched and holding the
           new derived figure (what the page swaps in without a reload);
@@ -33,7 +33,7 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LINE = re.compile(r"^(  total: )([0-9.]+)(.*)$", re.M)
+LINE = re.compile(r"^(  income_total: )([0-9.]+)(.*)$", re.M)
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                   "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--window-size=1400,900")
@@ -222,7 +222,7 @@ def main() -> int:
                         help="also measure in headless Chromium (selenium)")
     args = parser.parse_args()
     results = bench(args.data.resolve(), args.edits, args.browser)
-    print(f"保存一处数字到预览刷新（{args.edits} 次修改，finance.yaml previous.total）")
+    print(f"保存一处数字到预览刷新（{args.edits} 次修改，finance.yaml previous.income_total）")
     names = {"text": "文档文字就绪", "charts": "含重绘图表", "page": "浏览器页面已替换",
              "server detect": "其中：发现修改", "server pipeline": "其中：读取计算审核",
              "server render": "其中：生成文档+HTML", "server html": "其中：转为 HTML",

@@ -4,26 +4,42 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator import chartcache
 from generator.audit import audit_report
-from generator.chartset import chart_specs, draw_chart
+from generator.chartset import chart_specs
 from generator.dataset import read_dataset
 from generator.derive import Report, derive_report
 from generator.errors import BuildError, DataError, UsageError
 from generator.findings import Finding
-from generator.fonts_probe import require_cjk_font
 from generator.names import NameBook, safe_name
 from generator.outlock import OutputLock
 from generator.outputs import ProjectKey, Staging, check_output, recover
-from generator.render import Image, render_docx
-from generator.templatedirs import TEMPLATES, template_dirs, template_path
-from generator.workers import make_pool, warm_charts, warm_documents
+from generator.render import Image
+from generator.scheduler import (
+    Workers,
+    base_context,
+    charts_probably_cached,
+    draw_and_render,
+    draw_specs,
+    render_job,
+    start_workers,
+)
+from generator.templatedirs import TEMPLATES, template_dirs
 
-__all__ = ["TEMPLATES", "BuildResult", "Job", "build", "plan_documents", "prepare"]
+__all__ = [
+    "TEMPLATES",
+    "BuildResult",
+    "Job",
+    "Workers",
+    "base_context",
+    "build",
+    "plan_documents",
+    "prepare",
+]
 
 Progress = Callable[[str], None]
 Templates = tuple[Path, ...]
@@ -73,9 +89,7 @@ def plan_documents(report: Report, project: str | None = None) -> list[Job]:
         jobs.append(Job("disclosure.docx", name, "disclosure", f"{year}年度{kind}决算公开"))
         if report.evaluation is not None:
             letter = book.claim("自评报告", "", f"{year}年部门整体支出绩效自评报告", ".docx")
-            jobs.append(
-                Job("department_letter.docx", letter, "letter", "部门整体支出绩效自评报告")
-            )
+            jobs.append(Job("department_letter.docx", letter, "letter", "部门整体支出绩效自评报告"))
     for p in report.projects:
         if project is None or p.name == project:
             jobs += _project_jobs(report, p, book)
@@ -100,29 +114,24 @@ def _project_jobs(report: Report, p: Any, book: NameBook) -> list[Job]:
     return jobs
 
 
-def base_context(report: Report) -> dict[str, Any]:
-    return {
-        "r": report,
-        "d": report.department,
-        "f": report.finance,
-        "ev": report.evaluation,
-    }
-
-
 Charts = dict[str, tuple[int, str, bytes]]
 
 
 def draw_charts(report: Report) -> Charts:
-    """Every chart as PNG bytes; first, the CJK font (a clear error instead of boxes)."""
-    require_cjk_font()
-    return {s.name: (s.number, s.caption, draw_chart(s)) for s in chart_specs(report)}
+    """Every chart as PNG bytes, from the chart cache where it was drawn before."""
+    specs = chart_specs(report)
+    pngs = {s.name: chartcache.load(s) for s in specs}
+    missing = [s for s in specs if pngs[s.name] is None]
+    for spec, png in zip(missing, draw_specs(missing), strict=True):
+        chartcache.store(spec, png)
+        pngs[spec.name] = png
+    return {s.name: (s.number, s.caption, pngs[s.name] or b"") for s in specs}
 
 
 def _render_job(
     job: Job, report: Report, images: dict[str, Image], templates: Templates | None = None
 ) -> bytes:
-    context = {**base_context(report), **dict(job.extra)}
-    return render_docx(template_path(job.template, templates), context, images)
+    return render_job(job, report, images, templates)
 
 
 def build(
@@ -133,25 +142,29 @@ def build(
     strict: bool = False,
     templates: Path | None = None,
     pdf: bool = False,
+    workers: Workers | None = None,
 ) -> BuildResult:
     """Build the year (or one project) into `out`; with `pdf`, a PDF beside every document,
-    made by LibreOffice before the output is swapped in."""
+    made by LibreOffice before the output is swapped in. `workers` (a batch's) are used and
+    left running; without them the build starts its own and stops them."""
     say = progress or (lambda _msg: None)
     out = Path(os.path.abspath(out))
     out = out.parent.resolve() / out.name if out.parent.exists() else out
     dirs = template_dirs(templates, data_dir)
     check_output(out, data_dir, dirs)  # before any work: refuse early, touch nothing
-    helper = _helper() if project is None else None  # started now, importing while we prepare
+    own = workers is None and project is None
+    if own:  # started now, importing while we prepare
+        workers = start_workers(matplotlib=not charts_probably_cached([data_dir]))
     try:
         say("读取并检查数据……")
         report, findings = prepare(data_dir, strict)
         _require_project(report, project)
         jobs = plan_documents(report, project)
         say(f"绘制图表并生成文档（共 {len(jobs)} 份）……")
-        charts, rendered = _draw_and_render(report, jobs, helper, dirs)
+        charts, rendered = draw_and_render(report, jobs, workers, dirs, data_dir)
     finally:
-        if helper is not None:
-            helper.shutdown(cancel_futures=True)
+        if own and workers is not None:
+            workers.shutdown(cancel_futures=True)
     if pdf:
         say("通过 LibreOffice 生成 PDF……")
     files = _write(out, data_dir, dirs, report, project, jobs, charts, rendered, pdf)
@@ -252,70 +265,3 @@ def _check_path_length(out: Path, paths: list[str]) -> None:
             f"输出文件夹 {out} 的路径太长：其中的 {longest} 将超过 Windows 的 {MAX_PATH} 个字符"
             "限制。请选一个较短的输出文件夹（-o），如 D:\\决算输出。"
         )
-
-
-def _charts_and_documents(
-    report: Report, jobs: list[Job], templates: Templates | None = None
-) -> tuple[Charts, list[bytes]]:
-    """Draw the charts, then render the documents that hold them."""
-    charts = draw_charts(report)
-    images = {name: Image(png) for name, (_, _, png) in charts.items()}
-    return charts, [_render_job(job, report, images, templates) for job in jobs]
-
-
-def _render_many(
-    report: Report, jobs: list[Job], templates: Templates | None = None
-) -> list[bytes]:
-    return [_render_job(job, report, {}, templates) for job in jobs]
-
-
-def _chunks(jobs: list[Job], parts: int) -> list[list[Job]]:
-    size = max(1, -(-len(jobs) // parts))
-    return [jobs[i : i + size] for i in range(0, len(jobs), size)]
-
-
-@dataclass
-class Workers:
-    """Worker processes: one for the charts and the documents holding them (it imports
-    matplotlib too), the others for the letters and tables."""
-
-    charts: ProcessPoolExecutor
-    documents: ProcessPoolExecutor
-    count: int
-
-    def shutdown(self, cancel_futures: bool = False) -> None:
-        self.charts.shutdown(cancel_futures=cancel_futures)
-        self.documents.shutdown(cancel_futures=cancel_futures)
-
-
-def _draw_and_render(
-    report: Report, jobs: list[Job], workers: Workers | None, templates: Templates | None = None
-) -> tuple[Charts, list[bytes]]:
-    """One worker draws the charts and renders the disclosure (the longest chain) while the
-    others render the letters and tables in chunks; without workers, all here."""
-    with_charts = [j.kind == "disclosure" for j in jobs]
-    chart_jobs = [j for j, c in zip(jobs, with_charts, strict=True) if c]
-    plain_jobs = [j for j, c in zip(jobs, with_charts, strict=True) if not c]
-    if workers is None:
-        charts, charted = (
-            _charts_and_documents(report, chart_jobs, templates) if chart_jobs else ({}, [])
-        )
-        plain = _render_many(report, plain_jobs, templates)
-    else:
-        charted_future = workers.charts.submit(_charts_and_documents, report, chart_jobs, templates)
-        chunks = _chunks(plain_jobs, workers.count * 2)
-        futures = [workers.documents.submit(_render_many, report, c, templates) for c in chunks]
-        plain = [data for f in futures for data in f.result()]
-        charts, charted = charted_future.result()
-    plain_iter, charted_iter = iter(plain), iter(charted)
-    rendered = [next(charted_iter) if c else next(plain_iter) for c in with_charts]
-    return charts, rendered
-
-
-def _helper() -> Workers | None:
-    """Workers started now, so that they import while the data is read (at most 8 in all)."""
-    cores = os.cpu_count() or 1
-    if cores < 2:
-        return None
-    count = max(1, min(cores, 8) - 1)
-    return Workers(make_pool(1, warm_charts), make_pool(count, warm_documents), count)

@@ -43,8 +43,8 @@ def root() -> Path | None:
     folder = Path(chosen) if chosen else _default_root()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        probe = tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-", delete=True)
-        probe.close()
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-"):
+            pass
     except OSError:
         return None
     return folder

@@ -29,8 +29,10 @@ from generator.typeset import OWN_PART, typeset_own, typeset_shared
 from generator.zipraw import Member, deflate, write_zip
 
 STUBBED = ("word/styles.xml", "word/stylesWithEffects.xml")
-# Modules whose code decides the shell's bytes (with the template and the preset).
-SHELL_SOURCES = ("docxfast.py", "typeset.py", "fonts.py", "ooxml.py", "zipraw.py")
+# Modules whose code decides the typeset bytes (with the template and the preset).
+SHELL_SOURCES = (
+    "docxfast.py", "typeset.py", "typeset_tables.py", "fonts.py", "ooxml.py", "zipraw.py",
+)  # fmt: skip
 
 
 @dataclass
@@ -41,6 +43,7 @@ class Shell:
     members: dict[str, Member]
     styles_xml: bytes
     preset: fonts.FontPreset
+    key: str = ""
     _styles: etree._Element | None = None
 
     @property
@@ -121,7 +124,10 @@ def _saved_members(package: Any) -> list[tuple[str, Any]]:
 def _shell(entry: Entry, preset: str | None) -> Shell:
     shell = entry.shells.get(preset)
     if shell is None:
-        shell = entry.shells[preset] = _load_shell(entry, preset) or _make_shell(entry, preset)
+        key = _shell_key(entry, preset)
+        shell = _load_shell(key) or _make_shell(entry, preset, key)
+        shell.key = key
+        entry.shells[preset] = shell
     return shell
 
 
@@ -132,8 +138,8 @@ def _shell_key(entry: Entry, preset: str | None) -> str:
     return diskcache.digest(entry.digest, str(preset), code, docx.__version__, etree.__version__)
 
 
-def _load_shell(entry: Entry, preset: str | None) -> Shell | None:
-    data = diskcache.load("shells", _shell_key(entry, preset))
+def _load_shell(key: str) -> Shell | None:
+    data = diskcache.load("shells", key)
     if data is None:
         return None
     try:
@@ -143,7 +149,7 @@ def _load_shell(entry: Entry, preset: str | None) -> Shell | None:
         return None
 
 
-def _make_shell(entry: Entry, preset: str | None) -> Shell:
+def _make_shell(entry: Entry, preset: str | None, key: str) -> Shell:
     """Open the real template as python-docx does, typeset the shared parts as typeset_docx
     would, deflate them; stored in the disk cache."""
     from docx import Document
@@ -158,7 +164,7 @@ def _make_shell(entry: Entry, preset: str | None) -> Shell:
     members = [deflate(name, parts.member_bytes(name)) for name in raw if name not in own]
     styles_xml = parts.member_bytes("word/styles.xml")
     entry_data = pickle.dumps((members, styles_xml, chosen), protocol=5)
-    diskcache.store("shells", _shell_key(entry, preset), entry_data)
+    diskcache.store("shells", key, entry_data)
     return Shell({m.name: m for m in members}, styles_xml, chosen)
 
 
@@ -186,10 +192,27 @@ def save_fast(tpl: Any, entry: Entry, preset: str | None) -> bytes:
         elif name == "_rels/.rels":
             members.append(deflate(name, package.rels.xml))
         elif name == OWN_PART:
-            members.append(deflate(name, _typeset_own(item.blob, shell)))
+            members.append(_own_member(name, item.blob, shell))
         else:
             members.append(deflate(name, _blob(item)))
     return write_zip(members)
+
+
+def _own_member(name: str, blob: bytes, shell: Shell) -> Member:
+    """The typeset, deflated document part: from the disk cache when this very rendered part
+    was typeset before with this shell (a rebuild), else typeset now and stored."""
+    key = diskcache.digest(blob, shell.key)
+    cached = diskcache.load("typeset", key)
+    if cached is not None:
+        try:
+            member = pickle.loads(cached)
+            if isinstance(member, Member) and member.name == name:
+                return member
+        except Exception:  # noqa: BLE001 - a damaged entry is recomputed
+            pass
+    member = deflate(name, _typeset_own(blob, shell))
+    diskcache.store("typeset", key, pickle.dumps(member, protocol=5))
+    return member
 
 
 def _typeset_own(blob: bytes, shell: Shell) -> bytes:

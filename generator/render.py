@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import marshal
 import os
+import sys
 import zipfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -13,6 +15,7 @@ from typing import Any
 
 import jinja2
 
+from generator import diskcache
 from generator.errors import TemplateError
 from generator.scoring import score_lines
 from generator.tags import rewrite_tags
@@ -23,15 +26,35 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 class _CachingEnvironment(jinja2.Environment):
-    """Compiles each distinct template source once per process (docxtpl asks every render)."""
+    """Compiles each distinct template source once per process (docxtpl asks every render),
+    and keeps the compiled code in the disk cache for the next processes."""
 
     def from_string(self, source, globals=None, template_class=None):  # type: ignore[override]
         if globals is not None or template_class is not None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
         cache = self.__dict__.setdefault("_compiled", {})
         if source not in cache:
-            cache[source] = super().from_string(source)
+            code = self._cached_code(source)
+            cache[source] = self.template_class.from_code(self, code, self.make_globals(None))
         return cache[source]
+
+    def _cached_code(self, source: str) -> Any:
+        key = diskcache.digest(source, self._code_key())
+        data = diskcache.load("jinja", key)
+        if data is not None:
+            try:
+                return marshal.loads(data)
+            except (ValueError, EOFError, TypeError):
+                pass
+        code = self.compile(source)
+        diskcache.store("jinja", key, marshal.dumps(code))
+        return code
+
+    def _code_key(self) -> str:
+        """What the compiled code depends on besides the source: versions and the names the
+        environment knows."""
+        names = (sorted(self.filters), sorted(self.tests), self.autoescape, sys.version)
+        return f"{jinja2.__version__}|{names!r}"
 
 
 def make_env() -> jinja2.Environment:
@@ -62,8 +85,20 @@ def _template_class() -> type:
 
         def patch_xml(self, src_xml: str) -> str:
             if src_xml not in _PATCHED:
-                _PATCHED[src_xml] = rewrite_tags(super().patch_xml(src_xml))
+                _PATCHED[src_xml] = self._cached_patch(src_xml)
             return _PATCHED[src_xml]
+
+        def _cached_patch(self, src_xml: str) -> str:
+            import docxtpl
+
+            code = diskcache.source_fingerprint("render.py", "tags.py")
+            key = diskcache.digest(src_xml, code, docxtpl.__version__)
+            data = diskcache.load("patched", key)
+            if data is not None:
+                return data.decode("utf-8")
+            patched = rewrite_tags(super().patch_xml(src_xml))
+            diskcache.store("patched", key, patched.encode("utf-8"))
+            return patched
 
     return CachedTemplate
 

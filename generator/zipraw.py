@@ -21,23 +21,23 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 @dataclass(frozen=True)
 class Member:
-    """One zip member: its name, uncompressed content and deflated bytes."""
+    """One zip member: its name, deflated bytes, CRC and uncompressed size."""
 
     name: str
-    content: bytes
     deflated: bytes
     crc: int
+    size: int
 
-    @property
-    def size(self) -> int:
-        return len(self.content)
+    def content(self) -> bytes:
+        return zlib.decompress(self.deflated, -15)
 
 
 def deflate(name: str, content: bytes | str) -> Member:
     """Compress as zipfile does (ZIP_DEFLATED, default level, one call and a flush)."""
     data = content.encode("utf-8") if isinstance(content, str) else content
     compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-    return Member(name, data, compressor.compress(data) + compressor.flush(), zlib.crc32(data))
+    deflated = compressor.compress(data) + compressor.flush()
+    return Member(name, deflated, zlib.crc32(data), len(data))
 
 
 def _info(member: Member) -> zipfile.ZipInfo:
@@ -52,7 +52,7 @@ def plain_zip(members: list[Member]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for member in members:
-            archive.writestr(_info(member), member.content)
+            archive.writestr(_info(member), member.content())
     return out.getvalue()
 
 

@@ -306,12 +306,11 @@ def test_empty_pie_text_is_configurable() -> None:
     assert png_size(data) == charts.FIG_PX
 
 
-def test_single_slice_pie_is_full_circle(figure) -> None:
+def test_a_whole_of_one_part_is_a_full_bar_not_a_one_slice_pie(figure) -> None:
     slices = [Slice("基本支出", D("912.26")), Slice("项目支出", D("0"))]
     charts._build_pie(figure, "单项", slices, "万元", charts.EMPTY_PIE_TEXT)
-    (wedge,) = wedges(figure)
-    assert wedge.theta2 - wedge.theta1 == pytest.approx(360)
-    assert axes_texts(figure) == ["基本支出\n100%"]
+    assert wedges(figure) == []
+    assert "基本支出  100%" in axes_texts(figure)
     assert_no_overlap(figure)
 
 

@@ -181,10 +181,10 @@ def test_builds_are_byte_identical(data: Path, built: Built, tmp_path: Path) -> 
     again = build_into(data, tmp_path / "out")
     assert again.manifest == built.manifest
     listed = {f["path"] for f in built.files()} | {"manifest.json"}
-    assert len(listed) == 1 + 7 + 3 + 24 + 1
+    assert len(listed) == 1 + 7 + 3 + 24 + 1 + 1  # disclosure, charts, letters, 自评表, 附表 .xlsx
     for folder in (built.out, again.out):
         assert set(snapshot(folder)) == listed  # nothing unlisted
-        assert os.listdir(folder.parent) == ["out"]  # no staging or .old folder left
+        assert os.listdir(folder.parent) == ["out"]  # no staging, lock or .old folder left
     first, second = snapshot(built.out), snapshot(again.out)
     for path in sorted(listed):
         assert first[path] == second[path], path

@@ -1,0 +1,233 @@
+"""Draw the charts and render the documents, in worker processes where there are cores.
+
+Charts come from the disk cache (generator.chartcache) where they were drawn before; only the
+missing ones are drawn, by the chart worker (it imported matplotlib while the data was read),
+which then renders the disclosure that holds them. Letters and 自评表 go out in small chunks to
+whichever worker is free, the chart worker included once the disclosure is done. The report
+is pickled once per build and unpickled once per worker (workers keep the last few).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from collections import OrderedDict, deque
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator import chartcache, diskcache
+from generator.chartset import ChartSpec, chart_specs, draw_chart
+from generator.derive import Report
+from generator.render import Image, render_docx
+from generator.templatedirs import template_path
+from generator.workers import make_pool, warm_charts, warm_documents
+
+Charts = dict[str, tuple[int, str, bytes]]
+Templates = tuple[Path, ...]
+CHUNKS_PER_WORKER = 4
+MAX_WORKERS = 8
+
+
+@dataclass
+class Workers:
+    """Worker processes: one for the charts (with matplotlib imported when charts are likely
+    to be drawn) and the documents holding them, the others for the letters and tables."""
+
+    charts: ProcessPoolExecutor
+    documents: ProcessPoolExecutor
+    count: int
+
+    def shutdown(self, cancel_futures: bool = False) -> None:
+        self.charts.shutdown(cancel_futures=cancel_futures)
+        self.documents.shutdown(cancel_futures=cancel_futures)
+
+
+def start_workers(matplotlib: bool = True) -> Workers | None:
+    """Workers started now, importing while the data is read (at most 8 in all); none on one
+    core."""
+    cores = os.cpu_count() or 1
+    if cores < 2:
+        return None
+    count = max(1, min(cores, MAX_WORKERS) - 1)
+    warm = warm_charts if matplotlib else warm_documents
+    return Workers(make_pool(1, warm), make_pool(count, warm_documents), count)
+
+
+# --- hints: were the charts of this data folder cached last time? ----------------------------
+
+
+def _hint_key(data_dir: Path) -> str:
+    return diskcache.digest(str(data_dir.resolve()))
+
+
+def charts_probably_cached(data_dirs: list[Path]) -> bool:
+    """Whether the last build of each folder left all its charts in the cache (then the chart
+    worker need not import matplotlib ahead)."""
+    for data_dir in data_dirs:
+        hint = diskcache.load("hints", _hint_key(data_dir))
+        if hint is None or not chartcache.all_cached(hint.decode().split()):
+            return False
+    return True
+
+
+def remember_charts(data_dir: Path, specs: list[ChartSpec]) -> None:
+    keys = " ".join(chartcache.chart_key(s) for s in specs)
+    if diskcache.load("hints", _hint_key(data_dir)) != keys.encode():
+        diskcache.store("hints", _hint_key(data_dir), keys.encode())
+
+
+# --- what runs in a worker -------------------------------------------------------------------
+
+_REPORTS: OrderedDict[str, Report] = OrderedDict()
+
+
+@dataclass(frozen=True)
+class Payload:
+    """A report pickled once in the main process; each worker unpickles it once."""
+
+    key: str
+    data: bytes
+
+    @classmethod
+    def of(cls, report: Report) -> Payload:
+        data = pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL)
+        return cls(diskcache.digest(data), data)
+
+    def report(self) -> Report:
+        found = _REPORTS.get(self.key)
+        if found is None:
+            found = _REPORTS[self.key] = pickle.loads(self.data)
+            while len(_REPORTS) > 2:
+                _REPORTS.popitem(last=False)
+        return found
+
+
+def base_context(report: Report) -> dict[str, Any]:
+    return {"r": report, "d": report.department, "f": report.finance, "ev": report.evaluation}
+
+
+def render_job(
+    job: Any, report: Report, images: dict[str, Image], templates: Templates | None = None
+) -> bytes:
+    context = {**base_context(report), **dict(job.extra)}
+    return render_docx(template_path(job.template, templates), context, images)
+
+
+def draw_specs(specs: list[ChartSpec]) -> list[bytes]:
+    """PNGs of the specs; first, the CJK font (a clear error instead of boxes)."""
+    if not specs:
+        return []
+    from generator.fonts_probe import require_cjk_font
+
+    require_cjk_font()
+    return [draw_chart(s) for s in specs]
+
+
+def _draw_then_render(
+    payload: Payload, missing: list[ChartSpec], pngs: dict[str, bytes | None], jobs: list[Any],
+    templates: Templates | None,
+) -> tuple[list[bytes], list[bytes]]:  # fmt: skip
+    return _local(payload.report(), missing, pngs, jobs, templates)
+
+
+def _render_chunk(payload: Payload, jobs: list[Any], templates: Templates | None) -> list[bytes]:
+    report = payload.report()
+    return [render_job(job, report, {}, templates) for job in jobs]
+
+
+# --- the main process's side -----------------------------------------------------------------
+
+
+def draw_and_render(
+    report: Report, jobs: list[Any], workers: Workers | None, templates: Templates | None = None,
+    data_dir: Path | None = None,
+) -> tuple[Charts, list[bytes]]:  # fmt: skip
+    """Every chart and every document of `jobs` (in order)."""
+    charted = [j.kind == "disclosure" for j in jobs]
+    specs = chart_specs(report) if any(charted) else []
+    pngs: dict[str, bytes | None] = {s.name: chartcache.load(s) for s in specs}
+    missing = [s for s in specs if pngs[s.name] is None]
+    with_charts = [j for j, c in zip(jobs, charted, strict=True) if c]
+    plain = [j for j, c in zip(jobs, charted, strict=True) if not c]
+    if workers is None:
+        drawn, first = _local(report, missing, pngs, with_charts, templates)
+        rest = [render_job(job, report, {}, templates) for job in plain]
+    else:
+        drawn, first, rest = _parallel(
+            report, missing, pngs, with_charts, plain, workers, templates
+        )
+    for spec, png in zip(missing, drawn, strict=True):
+        chartcache.store(spec, png)
+        pngs[spec.name] = png
+    if data_dir is not None and specs:
+        remember_charts(data_dir, specs)
+    charts = {s.name: (s.number, s.caption, pngs[s.name] or b"") for s in specs}
+    first_iter, rest_iter = iter(first), iter(rest)
+    return charts, [next(first_iter) if c else next(rest_iter) for c in charted]
+
+
+def _local(
+    report: Report, missing: list[ChartSpec], pngs: dict[str, bytes | None], jobs: list[Any],
+    templates: Templates | None,
+) -> tuple[list[bytes], list[bytes]]:  # fmt: skip
+    drawn = draw_specs(missing)
+    full = {**pngs, **{s.name: png for s, png in zip(missing, drawn, strict=True)}}
+    images = {name: Image(png) for name, png in full.items() if png is not None}
+    return drawn, [render_job(job, report, images, templates) for job in jobs]
+
+
+def _parallel(
+    report: Report, missing: list[ChartSpec], pngs: dict[str, bytes | None],
+    with_charts: list[Any], plain: list[Any], workers: Workers, templates: Templates | None,
+) -> tuple[list[bytes], list[bytes], list[bytes]]:  # fmt: skip
+    payload = Payload.of(report)
+    first: Future | None = None
+    if with_charts:
+        first = workers.charts.submit(
+            _draw_then_render, payload, missing, pngs, with_charts, templates
+        )
+    chunks = _chunks(plain, (workers.count + 1) * CHUNKS_PER_WORKER)
+    results = _dispatch(chunks, workers, first, lambda c: (_render_chunk, payload, c, templates))
+    drawn, rendered = first.result() if first is not None else ([], [])
+    return drawn, rendered, [data for chunk in results for data in chunk]
+
+
+def _dispatch(
+    chunks: list[list[Any]], workers: Workers, first: Future | None,
+    task: Callable[[list[Any]], tuple],
+) -> list[list[bytes]]:  # fmt: skip
+    """Each chunk to the next free worker: the document workers from the start, the chart
+    worker once its own job is done. Results in chunk order."""
+    pending = deque(range(len(chunks)))
+    results: list[list[bytes]] = [[] for _ in chunks]
+    running: dict[Future, tuple[ProcessPoolExecutor, int | None]] = {}
+
+    def submit(pool: ProcessPoolExecutor) -> None:
+        if pending:
+            index = pending.popleft()
+            running[pool.submit(*task(chunks[index]))] = (pool, index)
+
+    for _ in range(workers.count):
+        submit(workers.documents)
+    if first is None:
+        submit(workers.charts)
+    else:
+        running[first] = (workers.charts, None)
+    while running:
+        done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+        for future in done:
+            pool, index = running.pop(future)
+            if index is not None:
+                results[index] = future.result()
+            else:
+                future.result()  # the chart job: raise its error now
+            submit(pool)
+    return results
+
+
+def _chunks(jobs: list[Any], parts: int) -> list[list[Any]]:
+    size = max(1, -(-len(jobs) // max(1, parts)))
+    return [jobs[i : i + size] for i in range(0, len(jobs), size)]
