@@ -12,6 +12,7 @@ from generator.derive import Report
 from generator.findings import Finding, error, format_path, warning
 from generator.fmt import score, wan
 from generator.plausibility import audit_plausibility
+from generator.fonts import gb2312_findings
 from generator.prose import amounts_in, figure_pool, nearest
 from generator.punctuation import punctuation_problems
 from generator.refs import finance_names, funds_names, unknown
@@ -195,6 +196,17 @@ def _names_for(data: Dataset, report: Report, doc: Document) -> dict:
     return names
 
 
+def _faces(data: Dataset, report: Report) -> Iterator[Finding]:
+    """Characters the dataset's 公文 faces cannot print (the gb2312 preset covers 6,763 汉字)."""
+    documents = [*data.files.values(), *data.projects]
+    texts = (
+        (doc.name, doc.line(*path), format_path(path), text)
+        for doc in documents
+        for path, text in _all_texts(doc.content, ())
+    )
+    yield from gb2312_findings(texts, report.style.fonts)
+
+
 def _punctuation(data: Dataset) -> Iterator[Finding]:
     documents = [d for n, d in data.files.items() if n != "scoring.yaml"] + list(data.projects)
     for doc in documents:
@@ -206,6 +218,7 @@ def _punctuation(data: Dataset) -> Iterator[Finding]:
 def _prose(data: Dataset, report: Report) -> Iterator[Finding]:
     yield from _references(data, report)
     yield from _punctuation(data)
+    yield from _faces(data, report)
     pool = figure_pool(data, report)
     documents = [d for n, d in data.files.items() if n != "scoring.yaml"] + list(data.projects)
     for doc in documents:
