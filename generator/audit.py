@@ -11,8 +11,8 @@ from generator.dataset import Dataset, Document
 from generator.derive import Report
 from generator.findings import Finding, error, format_path, warning
 from generator.fmt import score, wan
-from generator.plausibility import audit_plausibility
 from generator.fonts import gb2312_findings
+from generator.plausibility import audit_plausibility
 from generator.prose import amounts_in, figure_pool, nearest
 from generator.punctuation import punctuation_problems
 from generator.refs import finance_names, funds_names, unknown
