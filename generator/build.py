@@ -161,13 +161,15 @@ def build(
         _require_project(report, project)
         jobs = plan_documents(report, project)
         say(f"绘制图表并生成文档（共 {len(jobs)} 份）……")
-        charts, rendered = draw_and_render(report, jobs, workers, dirs, data_dir)
+        extras = (workbook_bytes,) if project is None else ()
+        charts, rendered, made = draw_and_render(report, jobs, workers, dirs, data_dir, extras)
     finally:
         if own and workers is not None:
             workers.shutdown(cancel_futures=True)
     if pdf:
         say("通过 LibreOffice 生成 PDF……")
-    files = _write(out, data_dir, dirs, report, project, jobs, charts, rendered, pdf)
+    workbook = made[0] if made else None
+    files = _write(out, data_dir, dirs, report, project, jobs, charts, rendered, pdf, workbook)
     return BuildResult(out, files, findings)
 
 
@@ -204,6 +206,7 @@ def _write(
     charts: Charts,
     rendered: list[bytes],
     pdf: bool = False,
+    workbook: bytes | None = None,
 ) -> int:
     """Swap the new output in, holding the lock: crash leftovers first, then the checks again
     (the folder may have changed while we rendered)."""
@@ -225,7 +228,8 @@ def _write(
                 staging.write(job.path, data, job.kind, job.project, job.title, source)
             if project is None:
                 path, title = workbook_path(report)
-                staging.write(path, workbook_bytes(report), "tables", None, title)
+                data = workbook if workbook is not None else workbook_bytes(report)
+                staging.write(path, data, "tables", None, title)
             if pdf:
                 from generator.pdf import stage_pdfs
 

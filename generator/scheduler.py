@@ -138,14 +138,19 @@ def _render_chunk(payload: Payload, jobs: list[Any], templates: Templates | None
     return [render_job(job, report, {}, templates) for job in jobs]
 
 
+def _extra(payload: Payload, make: Callable[[Report], bytes]) -> list[bytes]:
+    return [make(payload.report())]
+
+
 # --- the main process's side -----------------------------------------------------------------
 
 
 def draw_and_render(
     report: Report, jobs: list[Any], workers: Workers | None, templates: Templates | None = None,
-    data_dir: Path | None = None,
-) -> tuple[Charts, list[bytes]]:  # fmt: skip
-    """Every chart and every document of `jobs` (in order)."""
+    data_dir: Path | None = None, extras: tuple[Callable[[Report], bytes], ...] = (),
+) -> tuple[Charts, list[bytes], list[bytes]]:  # fmt: skip
+    """Every chart and every document of `jobs` (in order), and the bytes of each of `extras`
+    (top-level functions of the report, such as the workbook)."""
     charted = [j.kind == "disclosure" for j in jobs]
     specs = chart_specs(report) if any(charted) else []
     pngs: dict[str, bytes | None] = {s.name: chartcache.load(s) for s in specs}
@@ -155,9 +160,10 @@ def draw_and_render(
     if workers is None:
         drawn, first = _local(report, missing, pngs, with_charts, templates)
         rest = [render_job(job, report, {}, templates) for job in plain]
+        made = [make(report) for make in extras]
     else:
-        drawn, first, rest = _parallel(
-            report, missing, pngs, with_charts, plain, workers, templates
+        drawn, first, rest, made = _parallel(
+            report, missing, pngs, with_charts, plain, workers, templates, extras
         )
     for spec, png in zip(missing, drawn, strict=True):
         chartcache.store(spec, png)
@@ -166,7 +172,7 @@ def draw_and_render(
         remember_charts(data_dir, specs)
     charts = {s.name: (s.number, s.caption, pngs[s.name] or b"") for s in specs}
     first_iter, rest_iter = iter(first), iter(rest)
-    return charts, [next(first_iter) if c else next(rest_iter) for c in charted]
+    return charts, [next(first_iter) if c else next(rest_iter) for c in charted], made
 
 
 def _local(
@@ -182,7 +188,8 @@ def _local(
 def _parallel(
     report: Report, missing: list[ChartSpec], pngs: dict[str, bytes | None],
     with_charts: list[Any], plain: list[Any], workers: Workers, templates: Templates | None,
-) -> tuple[list[bytes], list[bytes], list[bytes]]:  # fmt: skip
+    extras: tuple[Callable[[Report], bytes], ...],
+) -> tuple[list[bytes], list[bytes], list[bytes], list[bytes]]:  # fmt: skip
     payload = Payload.of(report)
     first: Future | None = None
     if with_charts:
@@ -190,25 +197,25 @@ def _parallel(
             _draw_then_render, payload, missing, pngs, with_charts, templates
         )
     chunks = _chunks(plain, (workers.count + 1) * CHUNKS_PER_WORKER)
-    results = _dispatch(chunks, workers, first, lambda c: (_render_chunk, payload, c, templates))
+    tasks = [(_extra, payload, make) for make in extras]
+    tasks += [(_render_chunk, payload, chunk, templates) for chunk in chunks]
+    results = _dispatch(tasks, workers, first)
     drawn, rendered = first.result() if first is not None else ([], [])
-    return drawn, rendered, [data for chunk in results for data in chunk]
+    made = [data for result in results[: len(extras)] for data in result]
+    return drawn, rendered, [data for chunk in results[len(extras) :] for data in chunk], made
 
 
-def _dispatch(
-    chunks: list[list[Any]], workers: Workers, first: Future | None,
-    task: Callable[[list[Any]], tuple],
-) -> list[list[bytes]]:  # fmt: skip
-    """Each chunk to the next free worker: the document workers from the start, the chart
-    worker once its own job is done. Results in chunk order."""
-    pending = deque(range(len(chunks)))
-    results: list[list[bytes]] = [[] for _ in chunks]
+def _dispatch(tasks: list[tuple], workers: Workers, first: Future | None) -> list[list[bytes]]:
+    """Each task (function and arguments) to the next free worker: the document workers from
+    the start, the chart worker once its own job is done. Results in task order."""
+    pending = deque(range(len(tasks)))
+    results: list[list[bytes]] = [[] for _ in tasks]
     running: dict[Future, tuple[ProcessPoolExecutor, int | None]] = {}
 
     def submit(pool: ProcessPoolExecutor) -> None:
         if pending:
             index = pending.popleft()
-            running[pool.submit(*task(chunks[index]))] = (pool, index)
+            running[pool.submit(*tasks[index])] = (pool, index)
 
     for _ in range(workers.count):
         submit(workers.documents)

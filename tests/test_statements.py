@@ -203,7 +203,7 @@ def _zeroed(text: str) -> str:
         if section in ("income", *IMPORTED[1:5]) and (m := IMPORTED_LINE.match(line)):
             line = line[: m.start(2)] + "0".ljust(len(m.group(2))) + line[m.end(2) :]
         elif section in (*IMPORTED, "three_public") and "{" in line and "vehicles" not in line:
-            line = FLOW_NUMBER.sub(lambda m: m.group(1) + "0", line)
+            line = FLOW_NUMBER.sub(lambda m: m.group(1) + "0".ljust(len(m.group(2))), line)
         out.append(line)
     return "".join(out)
 
@@ -215,7 +215,7 @@ def test_import_restores_the_2023_file_byte_for_byte(data_copy, capsys):
     original = path.read_text(encoding="utf-8")
     zeroed = _zeroed(original)
     assert (
-        zeroed.count("520.89") == 0 and "domestic: {batches: 82, persons: 598, amount: 0}" in zeroed
+        zeroed.count("520.89") == 0 and "domestic: {batches: 82, persons: 598, amount: 0" in zeroed
     )
     path.write_text(zeroed, encoding="utf-8")
     code, out = run_import(FIXTURES / "statements-2023.xls", data_copy, capsys)
