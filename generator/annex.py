@@ -181,7 +181,7 @@ def _cell(
     tcpr += "<w:noWrap/>" if align == "right" else ""
     tcpr += '<w:vAlign w:val="center"/>'
     ppr = (
-        '<w:pStyle w:val="Flush"/><w:spacing w:before="0" w:after="0" w:line="220" '
+        '<w:pStyle w:val="Flush"/><w:spacing w:before="0" w:after="0" w:line="200" '
         'w:lineRule="exact"/><w:ind w:firstLine="0" w:firstLineChars="0"/>'
         f'<w:jc w:val="{align}"/>'
         f'<w:rPr><w:sz w:val="{CELL_SIZE}"/><w:szCs w:val="{CELL_SIZE}"/></w:rPr>'

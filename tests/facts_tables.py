@@ -53,7 +53,7 @@ def classified(
 ) -> list[Row]:
     """合计, then each 类 (as printed where given), its 款 and 项."""
     rows = facts.get(key, [])
-    printed = {r["code"]: r for r in rows if len(r["code"]) == 3}
+    printed = {r["code"]: r for r in rows if len(r["code"]) in (3, 5)}
     items = sorted((r for r in rows if len(r["code"]) == 7), key=lambda r: r["code"])
 
     def values(prefix: str) -> list[Decimal]:
