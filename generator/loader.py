@@ -98,8 +98,49 @@ class _Converter:
         self.findings.append(error(self.name, line, format_path(path), message, "yaml"))
 
 
+MAX_DEPTH = 40  # nesting of mappings and lists; the data needs about 6
+
+
+def nesting_depth(text: str) -> tuple[int, int]:
+    """The deepest nesting of the text (by indentation and by flow brackets) and its line,
+    measured without parsing: a parser recursing 100000 levels deep would crash first."""
+    deepest, where, depth = 0, 1, 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        level = (len(line) - len(stripped)) // 2 + stripped.count("- ", 0, 2)
+        depth, inner = _bracket_depth(stripped, depth)
+        if max(level, inner) > deepest:
+            deepest, where = max(level, inner), number
+    return deepest, where
+
+
+def _bracket_depth(line: str, depth: int) -> tuple[int, int]:
+    """Flow brackets open after this line, and the most open within it; quoted texts and
+    comments do not count."""
+    quote, most = "", depth
+    for i, char in enumerate(line):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and (i == 0 or line[i - 1] == " "):
+            break
+        elif char in "[{":
+            depth += 1
+            most = max(most, depth)
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    return depth, most
+
+
 def parse_yaml(text: str, name: str) -> tuple[LoadedFile | None, list[Finding]]:
     """Parse one YAML document; return it with its line map, or the findings that stop it."""
+    depth, line = nesting_depth(text)
+    if depth > MAX_DEPTH:
+        msg = f"YAML 嵌套层数过深（{depth} 层，最多 {MAX_DEPTH} 层），请检查缩进和括号"
+        return None, [error(name, line, "", msg, "yaml")]
     try:
         node = yaml.compose(text, Loader=FAST_LOADER)
     except yaml.YAMLError:
