@@ -27,7 +27,12 @@ def test_built_documents_equal_their_golden_text(
     for rel in sorted(golden):
         if built[rel] != golden[rel]:
             diff = difflib.unified_diff(
-                golden[rel].splitlines(), built[rel].splitlines(), "golden", "built", lineterm="", n=0
+                golden[rel].splitlines(),
+                built[rel].splitlines(),
+                "golden",
+                "built",
+                lineterm="",
+                n=0,
             )
             problems.append(f"{rel}:\n" + "\n".join(list(diff)[:12]))
     assert not problems, "\n\n".join(problems) + "\n（若为有意修改，运行 python3 tests/golden.py）"
