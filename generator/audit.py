@@ -16,6 +16,7 @@ from generator.plausibility import audit_plausibility
 from generator.prose import amounts_in, figure_pool, nearest
 from generator.punctuation import punctuation_problems
 from generator.refs import finance_names, funds_names, unknown
+from generator.textfuncs import DATE
 
 CENT_HALF = Decimal("0.005")
 
@@ -53,6 +54,7 @@ def _evaluation(data: Dataset, report: Report) -> Iterator[Finding]:
     doc = data.doc("self_evaluation.yaml")
     ev = report.evaluation
     f = report.finance
+    yield from _letter_date(doc, str(ev.texts.get("date") or "").strip())
     if ev.funds.budget != f.general_execution.budget:
         yield warning(
             doc.name,
@@ -92,6 +94,20 @@ def _evaluation(data: Dataset, report: Report) -> Iterator[Finding]:
                 f"没有名为“{name}”的项目（应与 projects/ 中的 name 一致）",
                 "reference",
             )
+
+
+def _letter_date(doc: Document, date: str) -> Iterator[Finding]:
+    """The letters' 成文日期 (GB/T 9704): present, and a date cn_date can print."""
+    if not date:
+        yield warning(
+            doc.name, doc.line("date"), "date", "自评报告的函没有成文日期（self_evaluation.yaml date）",
+            "pending",
+        )
+    elif not DATE.match(date):
+        yield warning(
+            doc.name, doc.line("date"), "date",
+            f"成文日期“{date}”不是日期（写作 2024年6月30日 或 2024-06-30），照原样印出", "date",
+        )
 
 
 def _projects(data: Dataset, report: Report) -> Iterator[Finding]:

@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator import chartcache
-from generator.audit import audit_report
+from generator import chartcache, pipeline
 from generator.chartset import chart_specs
-from generator.dataset import read_dataset
-from generator.derive import Report, derive_report
-from generator.errors import BuildError, DataError, UsageError
+from generator.dataset import Reader
+from generator.derive import Report
+from generator.errors import BuildError, UsageError
 from generator.findings import Finding
 from generator.names import NameBook, safe_name
 from generator.outlock import OutputLock
@@ -66,16 +65,23 @@ class BuildResult:
     findings: list[Finding]
 
 
-def prepare(data_dir: Path, strict: bool = False) -> tuple[Report, list[Finding]]:
-    """Everything before drawing: load, validate, derive and audit. Raises DataError."""
-    dataset, findings = read_dataset(data_dir)
-    if any(f.is_error for f in findings):
-        raise DataError(findings)
-    report = derive_report(dataset)
-    findings += audit_report(dataset, report)
-    if any(f.is_error for f in findings) or (strict and findings):
-        raise DataError(findings)
-    return report, findings
+def prepare(
+    data_dir: Path, strict: bool = False, workers: Workers | None = None
+) -> tuple[Report, list[Finding]]:
+    """Everything before drawing: generator.pipeline.prepare (load, validate, derive, audit),
+    files read through the disk cache, many project files spread over `workers`. Raises
+    DataError."""
+    return pipeline.prepare(data_dir, strict, reader=_reader(data_dir, workers))
+
+
+def _reader(data_dir: Path, workers: Workers | None) -> Reader:
+    from generator.readfast import FastReader
+
+    if not data_dir.is_dir():
+        return Reader(data_dir)  # its message
+    reader = FastReader(data_dir)
+    reader.prefetch([workers.documents, workers.charts] if workers is not None else [])
+    return reader
 
 
 def plan_documents(report: Report, project: str | None = None) -> list[Job]:
@@ -157,7 +163,7 @@ def build(
         workers = start_workers(matplotlib=not charts_probably_cached([data_dir]))
     try:
         say("读取并检查数据……")
-        report, findings = prepare(data_dir, strict)
+        report, findings = prepare(data_dir, strict, workers)
         _require_project(report, project)
         jobs = plan_documents(report, project)
         say(f"绘制图表并生成文档（共 {len(jobs)} 份）……")

@@ -94,7 +94,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     from generator.audit import audit_report
     from generator.dataset import read_dataset
     from generator.derive import derive_report
-
     from generator.template_check import check_templates
     from generator.templatedirs import template_dirs
 

@@ -5,6 +5,7 @@ and a redline .docx of the disclosure with Word's tracked changes."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 import tempfile
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from generator.errors import UsageError
 from generator.redline import Marker, apply_redline
 
 Progress = Callable[[str], None]
+YEAR = re.compile(r"(19|20)\d\d")
 
 
 @dataclass
@@ -44,11 +46,12 @@ def output_of(folder: Path, scratch: Path, label: str, say: Progress) -> Path:
 
 
 def documents(out: Path) -> dict[tuple[str, str], str]:
-    """(kind, project or title) -> path of every file in the manifest."""
+    """(kind, project or title with its years left out) -> path of every file in the manifest."""
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     found = {}
     for entry in manifest.get("files", []):
-        key = (entry["kind"], entry.get("project") or entry.get("title") or entry["path"])
+        name = entry.get("project") or entry.get("title") or entry["path"]
+        key = (entry["kind"], YEAR.sub("####", name))  # the same document of another year
         found[key] = entry["path"]
     return found
 

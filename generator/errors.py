@@ -29,3 +29,9 @@ class TemplateError(GeneratorError):
 
 class BuildError(GeneratorError):
     """A build step failed; previous outputs are left untouched."""
+
+
+def describe(exc: BaseException, limit: int = 400) -> str:
+    """The message of an exception for a person (at most `limit` characters)."""
+    text = str(exc) or exc.__class__.__name__
+    return text if len(text) < limit else text[:limit] + "…"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ FIXED_TEXT_KEYS = {
     "budget_level",
     "type",
 }
+NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 MIN_TEXT = 8  # shorter strings are labels, not texts to review
 
 
@@ -88,8 +90,15 @@ def blank_all(mapping: Any, plan: Plan, where: str) -> None:
         path = f"{where}.{key}" if isinstance(mapping, dict) else f"{where}[{key}]"
         if isinstance(value, dict | list):
             blank_all(value, plan, path)
-        elif isinstance(value, int | float) and not isinstance(value, bool):
+        elif _is_figure(value):
             blank(mapping, key, plan, path)
+
+
+def _is_figure(value: Any) -> bool:
+    """A number, or a number written in quotes."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int | float) or (isinstance(value, str) and bool(NUMBER.match(value)))
 
 
 def mark(mapping: Any, key: Any, plan: Plan, where: str) -> None:
@@ -348,6 +357,9 @@ def new_year(src: Path, dst: Path) -> Plan:
     plan = Plan()
     dst.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{dst.name}-", dir=dst.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # a folder like any other, not mkdtemp's private one
     try:
         _write_all(src, staging, plan)
         if dst.exists():

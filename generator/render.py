@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 import marshal
 import os
+import re
 import sys
 import zipfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import jinja2
 
@@ -100,7 +101,21 @@ def _template_class() -> type:
             diskcache.store("patched", key, patched.encode("utf-8"))
             return patched
 
+        def resolve_listing(self, xml: str) -> str:
+            """docxtpl's, run only on the paragraphs holding a character it rewrites (it
+            returns the others unchanged): the same XML, without a pass over every run."""
+            if not _LISTING.search(xml):
+                return xml
+            resolve = super().resolve_listing
+            return _WHOLE_PARAGRAPH.sub(
+                lambda m: resolve(m.group(0)) if _LISTING.search(m.group(0)) else m.group(0), xml
+            )
+
     return CachedTemplate
+
+
+_WHOLE_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # as docxtpl's
+_LISTING = re.compile("[\t\a\n\f]")  # the characters docxtpl's resolve_listing rewrites
 
 
 @dataclass(frozen=True)
@@ -111,10 +126,56 @@ class Image:
     width_cm: float = 15.0
 
 
+class Rendered:
+    """A filled template kept in memory (`render_docx(..., keep=True)`): `docx` is its
+    python-docx Document, styles included (the live preview reads its HTML from it);
+    `to_bytes()` gives the .docx that render_docx returns."""
+
+    def __init__(self, tpl: Any, entry: Any, preset: str | None) -> None:
+        self.tpl = tpl
+        self.entry = entry  # docxfast's entry of the template (None: the plain path)
+        self.preset = preset
+
+    @property
+    def docx(self) -> Any:
+        return self.tpl.docx
+
+    def to_bytes(self) -> bytes:
+        """The .docx bytes, typeset (deterministic: fixed zip timestamps)."""
+        from generator import docxfast
+
+        if self.entry is not None:  # the same bytes as below, without redoing shared parts
+            return docxfast.save_fast(self.tpl, self.entry, self.preset)
+        buffer = io.BytesIO()
+        with _fixed_zip_times() as patched:
+            self.tpl.save(buffer)
+        data = buffer.getvalue() if patched else normalize_zip(buffer.getvalue())
+        return typeset_docx(data, self.preset)  # 公文 typesetting
+
+
+@overload
 def render_docx(
-    template: Path, context: Mapping[str, Any], images: Mapping[str, Image] | None = None
-) -> bytes:
-    """Render one template to .docx bytes (deterministic: fixed zip timestamps)."""
+    template: Path,
+    context: Mapping[str, Any],
+    images: Mapping[str, Image] | None = None,
+    keep: Literal[False] = False,
+) -> bytes: ...
+@overload
+def render_docx(
+    template: Path,
+    context: Mapping[str, Any],
+    images: Mapping[str, Image] | None = None,
+    *,
+    keep: Literal[True],
+) -> Rendered: ...
+def render_docx(
+    template: Path,
+    context: Mapping[str, Any],
+    images: Mapping[str, Image] | None = None,
+    keep: bool = False,
+) -> bytes | Rendered:
+    """Render one template to .docx bytes (deterministic: fixed zip timestamps); with `keep`,
+    the filled template itself (`Rendered`), its bytes on demand."""
     from docx.shared import Cm
     from docxtpl import InlineImage
 
@@ -123,7 +184,11 @@ def render_docx(
     plain = plain_render()
     try:
         entry = None if plain else docxfast.template_entry(template)
-        tpl = _template_class()(str(template) if entry is None else docxfast.open_lean(entry))
+        if entry is None:
+            source: Any = str(template)
+        else:  # kept: the whole template, whose styles the reader of the document needs
+            source = io.BytesIO(entry.data) if keep else docxfast.open_lean(entry)
+        tpl = _template_class()(source)
     except Exception as exc:  # noqa: BLE001 - any unreadable template is the user's to fix
         raise TemplateError(f"无法打开模板 {template}：{exc}") from exc
     pictures = {
@@ -149,14 +214,8 @@ def render_docx(
         ) from exc
     except Exception as exc:  # noqa: BLE001 - a filter refusing a value names it
         raise TemplateError(f"模板 {template.name} 无法生成：{exc}") from exc
-    preset = getattr(full.get("style"), "fonts", None)
-    if entry is not None:  # the same bytes as below, without redoing the shared parts
-        return docxfast.save_fast(tpl, entry, preset)
-    buffer = io.BytesIO()
-    with _fixed_zip_times() as patched:
-        tpl.save(buffer)
-    data = buffer.getvalue() if patched else normalize_zip(buffer.getvalue())
-    return typeset_docx(data, preset)  # 公文 typesetting
+    rendered = Rendered(tpl, entry, getattr(full.get("style"), "fonts", None))
+    return rendered if keep else rendered.to_bytes()
 
 
 PLAIN_ENV = "GENERATOR_PLAIN_RENDER"

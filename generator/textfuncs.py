@@ -6,6 +6,8 @@ templates say which figure it is (`|yoy('total')`), never how many decimals it h
 
 from __future__ import annotations
 
+import datetime
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -219,6 +221,23 @@ def merged(items: Any, attr: str) -> list[tuple[Any, str]]:
     return out
 
 
+DATE = re.compile(r"^(\d{4})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})\s*日?$")
+
+
+def cn_date(text: Any) -> str:
+    """成文日期 as GB/T 9704 prints it, 2024年6月30日 (from that or ISO 2024-06-30; no leading
+    zeros); anything else as it is, and nothing for nothing."""
+    raw = str(text or "").strip()
+    match = DATE.match(raw)
+    if not match:
+        return raw
+    try:
+        day = datetime.date(*(int(g) for g in match.groups()))
+    except ValueError:
+        return raw
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 FILTERS = {
     "wan": wan,
     "fixed": fmt.amount,
@@ -247,4 +266,5 @@ FUNCTIONS = {
     "balance_words": balance_words,
     "fund": fund,
     "rate": rate,
+    "cn_date": cn_date,
 }

@@ -30,6 +30,7 @@ from generator.ooxml import (
     w,
     write_parts,
 )
+from generator.typeset_letters import centre_signatures
 from generator.typeset_tables import Sizes, typeset_tables
 
 BODY_SIZE = 32  # 3号, half-points
@@ -93,6 +94,7 @@ def typeset_body(body: etree._Element, styles: etree._Element) -> None:
     keep_titles_with_tables(body)
     typeset_tables(body, Sizes(styles), text_width(body))
     keep_header_rows(body)
+    centre_signatures(body, styles)
     if toc is not None:
         toc = find_toc(body)
         write_toc(body, styles, toc, pages=None)

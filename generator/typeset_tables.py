@@ -8,7 +8,20 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from generator.ooxml import PPR, RPR, TCPR, TRPR, ensure, local, ppr, rpr, set_val, text_of, w
+from generator.ooxml import (
+    PPR,
+    RPR,
+    TCPR,
+    TRPR,
+    ensure,
+    local,
+    ppr,
+    rpr,
+    set_val,
+    style_of,
+    text_of,
+    w,
+)
 
 NUMBER = re.compile(
     r"^[≥≤＞＜>=<＝~～约]{0,2}\s*[-−+]?\d[\d,，]*(?:[.．]\d+)?\s*(?:%|％|‰)?"
@@ -307,14 +320,26 @@ def write_widths(tbl: etree._Element, rows: list[list[Cell]], widths: list[int])
             node.set(w("type"), "dxa")
 
 
-def typeset_table(tbl: etree._Element, sizes: Sizes, text_width: int) -> None:
+@dataclass
+class Prepared:
+    """A table with its rows marked and numbers aligned: what its widths are fitted from."""
+
+    tbl: etree._Element
+    rows: list[list[Cell]]
+    current: list[int]
+    hard: list[int]
+    soft: list[int]
+    spans: list[tuple[int, int, int]]
+
+
+def prepare(tbl: etree._Element, sizes: Sizes) -> Prepared | None:
     grid = tbl.find(w("tblGrid"))
     if grid is None:
-        return
+        return None
     current = [int(c.get(w("w"), "0")) for c in grid.findall(w("gridCol"))]
     columns = len(current)
     if not columns:
-        return
+        return None
     rows = table_cells(tbl, sizes)
     headers = header_rows(tbl, rows, columns)
     mark_rows(tbl, rows, headers, columns)
@@ -326,6 +351,11 @@ def typeset_table(tbl: etree._Element, sizes: Sizes, text_width: int) -> None:
         for c in row
         if c.span > 1 and c.numeric and c.col < columns
     ]
+    return Prepared(tbl, rows, current, hard, soft, spans)
+
+
+def _fit(current: list[int], hard: list[int], soft: list[int], spans, text_width: int) -> list[int]:
+    hard = list(hard)
     for _ in range(3):  # numbers in merged cells: the last column they span grows
         widths = fit_widths(current, hard, soft, text_width)
         short = [(a, b, need) for a, b, need in spans if sum(widths[a:b]) < need]
@@ -333,12 +363,59 @@ def typeset_table(tbl: etree._Element, sizes: Sizes, text_width: int) -> None:
             hard[b - 1] = max(hard[b - 1], need - sum(widths[a : b - 1]))
         if not short:
             break
-    write_widths(tbl, rows, widths)
+    return widths
+
+
+def typeset_table(tbl: etree._Element, sizes: Sizes, text_width: int) -> None:
+    typeset_joined([tbl], sizes, text_width)
+
+
+def typeset_joined(tables: list[etree._Element], sizes: Sizes, text_width: int) -> None:
+    """Tables printed as one (a Table Joint paragraph between them, see tools/docxkit.py) get
+    the same column widths, fitted to what all of them need; each table alone otherwise."""
+    prepared = [prepare(tbl, sizes) for tbl in tables]
+    found = [p for p in prepared if p is not None]
+    if len({len(p.current) for p in found}) > 1:
+        for p in found:
+            write_widths(p.tbl, p.rows, _fit(p.current, p.hard, p.soft, p.spans, text_width))
+        return
+    if not found:
+        return
+    current = found[0].current
+    hard = [max(col) for col in zip(*(p.hard for p in found), strict=True)]
+    soft = [max(col) for col in zip(*(p.soft for p in found), strict=True)]
+    spans = [span for p in found for span in p.spans]
+    widths = _fit(current, hard, soft, spans, text_width)
+    for p in found:
+        write_widths(p.tbl, p.rows, widths)
+
+
+JOINT = "TableJoint"
+
+
+def joined_groups(body: etree._Element) -> list[list[etree._Element]]:
+    """Top-level tables in order, those linked by a Table Joint paragraph in one group."""
+    groups: list[list[etree._Element]] = []
+    for tbl in body.iter(w("tbl")):
+        if any(local(a) == "tbl" for a in tbl.iterancestors()):
+            continue
+        joint = tbl.getprevious()
+        before = joint.getprevious() if joint is not None else None
+        linked = (
+            groups
+            and joint is not None
+            and local(joint) == "p"
+            and style_of(joint) == JOINT
+            and before is groups[-1][-1]
+        )
+        if linked:
+            groups[-1].append(tbl)
+        else:
+            groups.append([tbl])
+    return groups
 
 
 def typeset_tables(body: etree._Element, sizes: Sizes, text_width: int) -> None:
     """Every top-level table of the body (nested tables keep their layout)."""
-    for tbl in body.iter(w("tbl")):
-        if any(local(a) == "tbl" for a in tbl.iterancestors()):
-            continue
-        typeset_table(tbl, sizes, text_width)
+    for group in joined_groups(body):
+        typeset_joined(group, sizes, text_width)

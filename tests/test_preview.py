@@ -24,7 +24,7 @@ from generator.preview.chartcache import capture
 from generator.preview.engine import Engine
 from generator.preview.htmldoc import TableCache, document_to_html, docx_to_html
 from generator.preview.lenient import LenientReader
-from generator.preview.placeholders import (
+from generator.placeholders import (
     Missing,
     MissingInt,
     Registry,

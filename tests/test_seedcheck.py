@@ -9,7 +9,7 @@ import sys
 import pytest
 from support import DISCLOSURE, SEEDCHECK, Built
 
-MIN_COVERAGE = 0.97
+MIN_COVERAGE = 0.98  # the floor: every reference line the data supports
 MIN_IMAGES = 7
 
 

@@ -239,3 +239,35 @@ def test_another_year_or_department_is_named(data_copy, capsys):
     assert code == 0
     assert "请注意：报表标明的年度为 2023 年度，数据文件夹为 2024 年度" in out
     assert "请注意：报表的编制单位为“中共广元市昭化区委组织部”，department.yaml 为“某局”" in out
+
+
+def test_a_formula_without_its_result_is_named(data_copy, tmp_path, capsys):
+    """A workbook written by a program and never opened in Excel holds formulas, no results."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(FIXTURES / "statements-2023.xlsx")
+    book["收入支出决算总表"]["C7"] = "=C8+C9"
+    path = tmp_path / "formula.xlsx"
+    book.save(path)
+    before = (data_copy / "finance.yaml").read_bytes()
+    code, out = run_import(path, data_copy, capsys)
+    assert code == 1
+    assert "收入支出决算总表!C7：公式没有保存计算结果" in out and "=C8+C9" in out
+    assert (data_copy / "finance.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("line", "unit", "org"),
+    [
+        ("编制单位：某某局\u3000\u3000\u3000单位：元", "元", "某某局"),
+        ("金额单位：万元", "万元", None),
+        ("单位:万元", "万元", None),
+    ],
+)
+def test_unit_and_organisation_lines(line, unit, org):
+    from generator.statements.grid import Sheet
+    from generator.statements.layout import find_unit
+
+    sheet = Sheet("表", {(1, 1): "收入决算表", (2, 1): line, (3, 1): "项目"})
+    found = find_unit(sheet, 3)
+    assert (found[0], found[2]) == (unit, org)

@@ -253,7 +253,7 @@ def canonical(facts: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(facts=finance_facts())
 def test_round_trip_of_generated_facts(facts, tmp_path_factory):
     folder = tmp_path_factory.mktemp("roundtrip")
@@ -277,7 +277,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(facts=finance_facts())
 def test_round_trip_through_the_built_tables(facts, tmp_path_factory):
     """Generated facts as a data folder → the derived model's standard tables → .xlsx →

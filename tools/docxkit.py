@@ -7,7 +7,7 @@ import copy
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -134,6 +134,74 @@ def _gongwen_styles(doc: Document) -> None:
     unit.base_style = doc.styles["Table Text"]
     unit.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     unit.paragraph_format.keep_with_next = True
+    joint = doc.styles.add_style("Table Joint", 1)  # a hairline between two parts of one table
+    joint.base_style = normal
+    set_font(joint, BODY_FONT, 1)
+    pf = joint.paragraph_format
+    pf.first_line_indent, pf.space_before, pf.space_after = Pt(0), Pt(0), Pt(0)
+    pf.line_spacing_rule, pf.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(1)
+    pf.keep_with_next = True
+    _letter_styles(doc)
+
+
+CHAR = 16  # pt: one character of 3号
+DIGIT = CHAR / 2  # an ASCII digit in Times New Roman
+
+
+def _letter_styles(doc: Document) -> None:
+    """GB/T 9704 close of a letter: Attachment Label (附件1, 黑体 3号 at the top left of an
+    attachment's first page), Attachment Note (附件说明, flush left, no spacing between Chinese
+    and digits so that the items align), Letter Signature (发文机关署名: three lines above it
+    for the seal, right-aligned; its right indent centres it over the date at render time) and
+    Letter Date (成文日期, 右空四字)."""
+    normal = doc.styles["Normal"]
+    label = doc.styles.add_style("Attachment Label", 1)
+    label.base_style = normal
+    set_font(label, HEI, 16)
+    label.paragraph_format.first_line_indent = Pt(0)
+    label.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    label.paragraph_format.keep_with_next = True
+    note = doc.styles.add_style("Attachment Note", 1)
+    note.base_style = normal
+    ppr = note.element.get_or_add_pPr()
+    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):  # first: python-docx orders the rest
+        node = OxmlElement(tag)
+        node.set(qn("w:val"), "0")
+        ppr.append(node)
+    note.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    note.paragraph_format.keep_with_next = True
+    signature = doc.styles.add_style("Letter Signature", 1)
+    signature.base_style = normal
+    pf = signature.paragraph_format
+    pf.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    pf.first_line_indent, pf.right_indent = Pt(0), Pt(2 * CHAR)
+    pf.space_before = Pt(3 * 28)  # room for the seal (it presses on 署名 and 日期)
+    pf.keep_with_next = True
+    pf.keep_together = True
+    date = doc.styles.add_style("Letter Date", 1)
+    date.base_style = normal
+    pf = date.paragraph_format
+    pf.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    pf.first_line_indent, pf.right_indent = Pt(0), Pt(4 * CHAR)
+    pf.keep_together = True
+
+
+def attachment_note(doc, items: list[str]) -> list:
+    """附件说明 (GB/T 9704 7.3.4): "附件：1．name" two characters in, the next items numbered
+    "2．" under the "1．", a name that wraps aligned with the first character of the name."""
+    out = []
+    for n, text in enumerate(items, 1):
+        head = f"附件：{n}．" if n == 1 else f"{n}．"
+        p = para(doc, head + text, "Attachment Note")
+        number = DIGIT * len(str(n)) + CHAR  # "1．"
+        start = 2 * CHAR + 3 * CHAR  # where "1．" begins: two characters in, then 附件：
+        pf = p.paragraph_format
+        pf.left_indent = Pt(start + number)
+        pf.first_line_indent = Pt((2 * CHAR if n == 1 else start) - start - number)
+        out.append(p)
+    if out:
+        out[0].paragraph_format.space_before = Pt(28)  # 正文下空一行
+    return out
 
 
 def _page_numbers(doc: Document, section) -> None:
@@ -294,3 +362,26 @@ def move_after(anchor, paragraphs) -> None:
     """Move paragraphs (already in the document) to follow `anchor`, in order."""
     for p in reversed(paragraphs):
         anchor._p.addnext(p._p)
+
+
+def table_joint(doc):
+    """The hairline paragraph between two tables printed as one (the second has header rows of
+    its own, which must be a table's first rows); render time gives both the same columns."""
+    return doc.add_paragraph(style="Table Joint")
+
+
+def keep_rows_together(t) -> None:
+    """Every row kept on the page of the next (a short table, or the top of one, stays whole)."""
+    from docx.text.paragraph import Paragraph
+
+    for p in t._tbl.iter(qn("w:p")):
+        Paragraph(p, None).paragraph_format.keep_with_next = True
+
+
+def run_in(doc, head: str, text: str, face: str = KAI, style: str | None = None):
+    """A paragraph opening with a run-in heading ("（一）…。" in 楷体) followed by its text."""
+    p = doc.add_paragraph(style=style)
+    set_font(p.add_run(head), face)
+    if text:
+        p.add_run(text)
+    return p

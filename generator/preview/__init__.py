@@ -3,7 +3,7 @@
 Serves on 127.0.0.1 only a page with every document of the year, rendered by the build's own
 templates, beside every problem the data still has; saving a YAML file or a template refreshes
 the page by itself. Drafting data may be incomplete: missing or invalid values show as
-placeholders (see lenient.py). `build` and `check` stay strict.
+placeholders (generator/lenient.py). `build` and `check` stay strict.
 """
 
 from __future__ import annotations
@@ -37,21 +37,21 @@ class Preview:
         interval: float = 0.025,
         limits: Limits | None = None,
     ):
-        from generator.preview.engine import TEMPLATES, Engine
+        from generator.preview.engine import Engine
         from generator.preview.server import PreviewServer, check_port
         from generator.preview.watch import Watcher
 
         check_port(port)
         if not data_dir.is_dir():
             raise UsageError(f"找不到数据文件夹：{data_dir}")
-        self.engine = Engine(data_dir, out_dir, templates or TEMPLATES, chart_workers, pdf)
+        self.engine = Engine(data_dir, out_dir, templates, chart_workers, pdf)
         try:
             self.server = PreviewServer(self.engine, port, limits)
         except OSError as exc:
             self.engine.close()
             raise UsageError(f"无法监听 127.0.0.1:{port}：{_why(exc)}") from exc
         self.watcher = Watcher(
-            [self.engine.data_dir, self.engine.templates], self.engine.notify, interval
+            [self.engine.data_dir, *self.engine.template_dirs], self.engine.notify, interval
         )
 
     @property

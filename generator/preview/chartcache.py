@@ -1,7 +1,7 @@
 """Charts of the preview, keyed by their input values and drawn apart from the documents.
 
 `capture` takes the build's own chart specs (generator.chartset): each is plain data, drawn by
-`chartset.draw_chart`, and known by its content key (`spec.key`). A chart whose inputs did not
+the build's `chartset.draw_chart`, and known by its content key (`spec.key`). A chart whose inputs did not
 change keeps its key and its PNG. New keys are drawn in a warm worker process (matplotlib stays
 imported there), so documents render at once with a stand-in image of the right size, and the
 page loads the real PNG by its key.
@@ -24,52 +24,35 @@ from pathlib import Path
 from typing import Any
 
 from generator import chartset
-from generator.preview.placeholders import lenient_decimals, placeholders_in
+from generator.chartset import ChartSpec
+from generator.placeholders import lenient_decimals, placeholders_in
 
 FALLBACK_PX = (1180, 630)
 
 
 @dataclass(frozen=True)
-class ChartCall:
-    func: str
-    args: tuple[Any, ...]
-    kwargs: tuple[tuple[str, Any], ...]
-
-
-@dataclass(frozen=True)
 class ChartRef:
-    """One chart of the report: its place, its key and how to draw it."""
+    """One chart of the report: its place, its content key and its spec (plain data, drawn by
+    chartset.draw_chart); a chart whose inputs are placeholders has no spec to draw."""
 
     name: str
     number: int
     caption: str
     key: str
-    call: ChartCall | None
+    spec: ChartSpec | None
     missing: tuple[int, ...] = ()
-    direct: bytes | None = None  # drawn already (a spec that bypassed the recorders)
 
 
 def capture(report: Any) -> list[ChartRef]:
-    """The charts of `report` with the call that draws each, without drawing any."""
+    """The charts of `report` (the build's chart specs), without drawing any."""
     refs = []
     with lenient_decimals():
-        specs = chartset.chart_specs(report)
-        for spec in specs:
+        for spec in chartset.chart_specs(report):
             missing = tuple(placeholders_in(spec))
             key = "missing-" + "-".join(map(str, missing)) if missing else spec.key
-            call = ChartCall("draw_chart", (spec,), ())
-            refs.append(ChartRef(spec.name, spec.number, spec.caption, key, call, missing))
+            drawn = None if missing else spec
+            refs.append(ChartRef(spec.name, spec.number, spec.caption, key, drawn, missing))
     return refs
-
-
-def draw_call(call: ChartCall) -> bytes:
-    """Draw one call with the real drawing function (in a worker process): a chart spec by
-    chartset.draw_chart, as the build draws it, or a function of generator.charts."""
-    if call.func == "draw_chart":
-        return chartset.draw_chart(*call.args, **dict(call.kwargs))
-    from generator import charts
-
-    return getattr(charts, call.func)(*call.args, **dict(call.kwargs))
 
 
 def stub_png(key: str) -> bytes:
@@ -103,7 +86,7 @@ class ChartStore:
         self._lock = threading.Lock()
         self._futures: OrderedDict[str, Future[bytes]] = OrderedDict()
         self._keep = keep
-        self._jobs: queue.Queue[tuple[ChartCall, Future[bytes]] | None] = queue.Queue()
+        self._jobs: queue.Queue[tuple[ChartSpec, Future[bytes]] | None] = queue.Queue()
         self._workers = [_Worker(self._jobs) for _ in range(workers)]
         if not self._workers:
             self._workers.append(_Worker(self._jobs, in_process=True))
@@ -111,7 +94,7 @@ class ChartStore:
 
     def ensure(self, ref: ChartRef) -> Future[bytes] | None:
         """Start drawing `ref` unless its key is known; None for a chart that cannot be drawn."""
-        if ref.missing:
+        if ref.spec is None:
             return None
         with self._lock:
             future = self._futures.get(ref.key)
@@ -119,13 +102,8 @@ class ChartStore:
                 self._futures.move_to_end(ref.key)
                 return future
             future = Future()
-            if ref.direct is not None:
-                future.set_result(ref.direct)
-            elif ref.call is not None:
-                self._jobs.put((ref.call, future))
-                self.drawn += 1
-            else:
-                return None
+            self._jobs.put((ref.spec, future))
+            self.drawn += 1
             self._futures[ref.key] = future
             while len(self._futures) > self._keep:
                 self._futures.popitem(last=False)
@@ -157,7 +135,7 @@ class ChartStore:
 class _Worker:
     """One drawing thread, feeding a warm worker process (or drawing itself)."""
 
-    def __init__(self, jobs: queue.Queue[tuple[ChartCall, Future[bytes]] | None],
+    def __init__(self, jobs: queue.Queue[tuple[ChartSpec, Future[bytes]] | None],
                  in_process: bool = False):
         self.jobs = jobs
         self.in_process = in_process
@@ -186,31 +164,31 @@ class _Worker:
             job = self.jobs.get()
             if job is None:
                 return
-            call, future = job
+            spec, future = job
             if not future.set_running_or_notify_cancel():
                 continue
             try:
-                future.set_result(self._draw(call))
+                future.set_result(self._draw(spec))
             except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for it
                 future.set_exception(exc)
 
-    def _draw(self, call: ChartCall) -> bytes:
+    def _draw(self, spec: ChartSpec) -> bytes:
         if self.in_process or self.proc is None:
-            return draw_call(call)
+            return chartset.draw_chart(spec)
         try:
-            send(self.proc.stdin, call)
+            send(self.proc.stdin, spec)
             ok, payload = receive(self.proc.stdout)
         except (OSError, EOFError, pickle.UnpicklingError):
             self.stop()
             self._spawn()  # one fresh try in a new process, then draw here
             if self.proc is None:
-                return draw_call(call)
+                return chartset.draw_chart(spec)
             try:
-                send(self.proc.stdin, call)
+                send(self.proc.stdin, spec)
                 ok, payload = receive(self.proc.stdout)
             except (OSError, EOFError, pickle.UnpicklingError):
                 self.in_process = True
-                return draw_call(call)
+                return chartset.draw_chart(spec)
         if not ok:
             raise RuntimeError(payload)
         return payload

@@ -1,7 +1,8 @@
 """Worker process of the preview's charts: matplotlib stays imported and warm here.
 
-Reads pickled ChartCall objects on stdin (4-byte length, then the pickle) and answers each with
-(ok, png bytes or error text) the same way on stdout. Only the preview starts it, as its child.
+Reads pickled chart specs (generator.chartset.ChartSpec) on stdin (4-byte length, then the pickle) and answers each with
+(ok, png bytes or error text) the same way on stdout, drawn by the build's
+`chartset.draw_chart`. Only the preview starts it, as its child.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from decimal import Decimal
 
 
 def main() -> int:
-    from generator import charts
-    from generator.preview.chartcache import draw_call, receive, send
+    from generator import charts, chartset
+    from generator.preview.chartcache import receive, send
 
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but answers on the pipe
@@ -24,11 +25,11 @@ def main() -> int:
         charts.draw_pie("预热", [charts.Slice("甲", Decimal(1)), charts.Slice("乙", Decimal(2))])
     while True:
         try:
-            call = receive(stdin)
+            spec = receive(stdin)
         except EOFError:
             return 0
         try:
-            answer = (True, draw_call(call))
+            answer = (True, chartset.draw_chart(spec))
         except Exception as exc:  # noqa: BLE001 - sent back to the preview
             answer = (False, f"{type(exc).__name__}: {exc}")
         send(stdout, answer)

@@ -1,9 +1,11 @@
 """The preview's engine: the lenient pipeline cached by input, and the rendered documents.
 
 One worker thread does the work, so rendering never fights itself for the interpreter:
-  1. on a change, re-read only the files whose stamp changed, then derive and audit (a few ms);
-  2. capture the charts' calls; a chart whose inputs changed is drawn in a warm process;
-  3. render the documents with the build's own templates and `_render_job`, the one the
+  1. on a change, prepare the year with the build's `prepare` in its lenient mode (only the
+     files whose stamp changed are read again; a few ms);
+  2. take the build's chart specs; a chart whose content key changed is drawn (by the build's
+     `draw_chart`) in a warm process;
+  3. render the documents with the build's own templates and `render_job`, the one the
      browser shows first, the others after it (the page can switch to any at once);
   4. convert each .docx to HTML and tell the page (Server-Sent Events) what changed.
 What is kept is in state.py, the problems panel in problems.py, rendering in rendering.py.
@@ -23,15 +25,16 @@ from typing import Any
 from generator.build import TEMPLATES, Job
 from generator.derive import Report
 from generator.findings import Finding
+from generator.lenient import LenientReader
+from generator.placeholders import lenient_decimals
 from generator.preview.chartcache import ChartRef, ChartStore
 from generator.preview.htmldoc import HtmlDoc, document_to_html
-from generator.preview.lenient import LenientReader
-from generator.preview.placeholders import lenient_decimals
 from generator.preview.problems import ProblemList
-from generator.preview.rendering import Labels, real_images, render_job, stand_ins
+from generator.preview.rendering import Labels, real_images, stand_ins
 from generator.preview.state import Computed, DocState, compute, doc_id, stamp, why
-from generator.preview.warm import to_bytes
 from generator.render import Image
+from generator.scheduler import render_job
+from generator.templatedirs import template_dirs, template_path
 
 __all__ = ["TEMPLATES", "DocState", "Engine"]
 
@@ -40,9 +43,11 @@ class Engine:
     """Keeps the last dataset, report, charts and documents warm; recomputes on change."""
 
     def __init__(self, data_dir: Path, out_dir: Path | None = None,
-                 templates: Path = TEMPLATES, chart_workers: int = 1, auto_pdf: bool = False):
+                 templates: Path | None = None, chart_workers: int = 1, auto_pdf: bool = False):
         self.data_dir = data_dir.resolve()
-        self.templates = templates.resolve()
+        # the build's folders: `templates`, the data folder's own templates/, the defaults
+        self.template_dirs = template_dirs(templates, self.data_dir)
+        self.templates = self.template_dirs[0] if templates is not None else TEMPLATES
         self.out_dir = (out_dir or Path("output") / f"{self.data_dir.name}-preview").resolve()
         self.reader = LenientReader(self.data_dir)
         self.registry = self.reader.registry
@@ -116,7 +121,7 @@ class Engine:
                 time.sleep(0.2)
 
     def _sig(self, doc: DocState) -> tuple[Any, ...]:
-        return (self.version, stamp(self.templates / doc.job.template))
+        return (self.version, stamp(template_path(doc.job.template, self.template_dirs)))
 
     def _next_stale(self) -> DocState | None:
         with self.cond:
@@ -190,7 +195,7 @@ class Engine:
             return None, "数据无法计算，暂无文档"
         try:
             with lenient_decimals():
-                rendered = render_job(self.templates, doc.job, report, images)
+                rendered = render_job(doc.job, report, images, self.template_dirs, keep=True)
             middle = time.perf_counter()
             result = document_to_html(rendered.docx, self.labels.image_html,
                                       self.labels.placeholder_html, doc.cache)
@@ -204,7 +209,6 @@ class Engine:
         """Keep a rendering (with the lock held); whether the document's HTML changed."""
         doc.sig = sig
         doc.seconds = seconds
-        doc.rendered_at = time.time()
         doc.error = problem
         if result is not None:
             doc.parts, doc.blocks, doc.placeholders = result.parts, result.blocks, \
@@ -320,8 +324,7 @@ class Engine:
             raise PdfError("没有这份文档")
         images = real_images(self.charts, refs)
         with lenient_decimals():
-            data = self.labels.readable(to_bytes(render_job(self.templates, doc.job, report,
-                                                            images)))
+            data = self.labels.readable(render_job(doc.job, report, images, self.template_dirs))
         target = _inside(self.out_dir, doc.job.path)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)

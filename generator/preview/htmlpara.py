@@ -2,7 +2,7 @@
 
 Inline pictures become <img> (a data: URI, or whatever `image_html` says for a blob it knows,
 such as a chart drawn apart). Field instructions are skipped, their shown results kept.
-Markers of placeholders (see placeholders.py) become <mark> through `placeholder_html`.
+Markers of placeholders (see generator/placeholders.py) become <mark> through `placeholder_html`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from generator.preview.placeholders import MARKER
+from generator.placeholders import MARKER
 from generator.preview.wordxml import (
     ALIGN,
     HEADINGS,

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from generator.derive import Report
 from generator.findings import Finding, Level
 from generator.fmt import wan
-from generator.preview.placeholders import MARKER, Missing, MissingInt, Registry
+from generator.placeholders import MARKER, Missing, MissingInt, Registry
 from generator.preview.state import DocState
 
 FIELD_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")

@@ -14,23 +14,12 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable
-from pathlib import Path
-from typing import Any
 
-from generator.build import Job, base_context
-from generator.derive import Report
+from generator.placeholders import MARKER, Placeholder, Registry
 from generator.preview.chartcache import ChartRef, ChartStore, stub_png
-from generator.preview.placeholders import MARKER, Placeholder, Registry
-from generator.preview.warm import render_document
 from generator.render import Image
 
 KEEP_STUBS = 512  # stand-ins remembered, so that a document rendered earlier still finds them
-
-
-def render_job(templates: Path, job: Job, report: Report, images: dict[str, Image]) -> Any:
-    """The build's `_render_job` with warm templates (tests check the bytes are equal)."""
-    context = {**base_context(report), **dict(job.extra)}
-    return render_document(templates / job.template, context, images)
 
 
 def stand_ins(refs: Iterable[ChartRef]) -> tuple[dict[str, ChartRef], dict[str, Image]]:

@@ -1,7 +1,8 @@
 """What the engine keeps: one lenient pass over the data, and each document's latest rendering.
 
-`compute` reads the changed files (the LenientReader keeps the others), derives, audits, plans
-the documents and captures their charts, without ever raising: what fails becomes a finding.
+`compute` prepares the year with the build's own `prepare`, in its lenient mode (the
+LenientReader re-reads only the changed files), plans the documents and captures their charts,
+without ever raising: what fails becomes a finding.
 """
 
 from __future__ import annotations
@@ -11,14 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.audit import audit_report
 from generator.build import Job, plan_documents
-from generator.derive import Report, derive_report
-from generator.findings import Finding, error, warning
+from generator.derive import Report
+from generator.errors import DataError, describe
+from generator.findings import Finding, error
+from generator.lenient import LenientReader
+from generator.pipeline import prepare
+from generator.placeholders import lenient_decimals
 from generator.preview.chartcache import ChartRef, capture
 from generator.preview.htmltable import TableCache
-from generator.preview.lenient import LenientReader, clean_findings
-from generator.preview.placeholders import lenient_decimals
 
 GROUPS = {"disclosure": "部门决算公开", "letter": "自评报告", "table": "项目支出绩效自评表"}
 
@@ -37,7 +39,6 @@ class DocState:
     blocks: list[tuple[str, str]] = field(default_factory=list)
     placeholders: list[int] = field(default_factory=list)
     seconds: float = 0.0
-    rendered_at: float = 0.0
     cache: TableCache = field(default_factory=TableCache)
 
     @property
@@ -66,8 +67,7 @@ def stamp(path: Path) -> tuple[int, int]:
 
 def why(exc: BaseException) -> str:
     """The message of an exception, for the page (at most 400 characters)."""
-    text = str(exc) or exc.__class__.__name__
-    return text if len(text) < 400 else text[:400] + "…"
+    return describe(exc)
 
 
 @dataclass
@@ -84,30 +84,15 @@ class Computed:
 
 
 def compute(reader: LenientReader, last: Report | None) -> Computed:
-    """Read (changed files only), derive, audit, plan and capture the charts."""
-    dataset, findings, stale_files = reader.read()
-    report, problem = _derive(dataset, findings)
-    stale_report = report is None
-    if report is None:
-        report = last
+    """Prepare the year leniently (the build's `prepare`; changed files only), then plan the
+    documents and capture the charts."""
+    try:
+        report, findings = prepare(reader.root, lenient=True, reader=reader)
+        stale = reader.stale
+    except DataError as exc:  # the report cannot be derived: the last one is shown
+        report, findings, stale = last, exc.findings, True
     jobs, refs, failed = _plan(report)
-    return Computed(dataset, report, findings, failed or problem, stale_report or stale_files,
-                    jobs, refs)
-
-
-def _derive(dataset: Any, findings: list[Finding]) -> tuple[Report | None, Finding | None]:
-    """The report of `dataset` (None if it cannot be computed); adds the audit's findings."""
-    with lenient_decimals():
-        try:
-            report = derive_report(dataset)
-        except Exception as exc:  # noqa: BLE001 - shown in the panel, the last report kept
-            return None, error("", 0, "", "无法计算派生数字（文档显示上次可计算的结果）："
-                               f"{why(exc)}", "derive")
-        try:
-            findings += clean_findings(audit_report(dataset, report))
-        except Exception as exc:  # noqa: BLE001
-            findings.append(warning("", 0, "", f"审核未能全部完成：{why(exc)}", "audit"))
-    return report, None
+    return Computed(reader.dataset, report, findings, failed, stale, jobs, refs)
 
 
 def _plan(report: Report | None) -> tuple[list[Job], list[ChartRef], Finding | None]:

@@ -102,19 +102,34 @@ def _load_xlsx(path: Path) -> list[Sheet]:
 
     try:
         book = openpyxl.load_workbook(path, data_only=True)
+        formulas = openpyxl.load_workbook(path, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
         raise SpreadsheetError(f"{path} 无法作为 .xlsx 打开（文件已损坏？）：{exc}") from exc
     sheets = []
-    for ws in book.worksheets:
+    for ws, wf in zip(book.worksheets, formulas.worksheets, strict=True):
         values = {
             (cell.row, cell.column): cell.value
             for row in ws.iter_rows()
             for cell in row
             if cell.value is not None and not (isinstance(cell.value, str) and not cell.value)
         }
+        values |= _uncached(wf, values)
         merged = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
         sheets.append(Sheet(ws.title, {k: _plain(v) for k, v in values.items()}, merged))
     return sheets
+
+
+def _uncached(ws: object, values: dict[tuple[int, int], object]) -> dict[tuple[int, int], str]:
+    """Formula cells the file holds no result for (written by a program, never opened in
+    Excel): kept as their formula text, so that reading them as an amount fails loudly."""
+    return {
+        (cell.row, cell.column): str(cell.value)
+        for row in ws.iter_rows()  # type: ignore[attr-defined]
+        for cell in row
+        if isinstance(cell.value, str)
+        and cell.value.startswith("=")
+        and (cell.row, cell.column) not in values
+    }
 
 
 def _plain(value: object) -> Raw:

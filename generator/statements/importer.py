@@ -29,7 +29,7 @@ from generator.statements.statements import (
     read_statements,
     table_name,
 )
-from generator.statements.yamlfile import LISTS, Merger, as_decimal, dump, load
+from generator.statements.yamlfile import HEADER, LISTS, Merger, as_decimal, dump, load
 
 ZERO = Decimal(0)
 
@@ -75,21 +75,25 @@ def import_statements(source: Path, data_dir: Path, progress=None) -> Outcome:
     outcome = Outcome(st, facts, identities(st, facts) if not st.failed else [])
     if st.failed:
         raise ImportFailed(report(outcome))
-    target = data_dir / "finance.yaml"
+    outcome.notes += _mismatches(st, data_dir, year)
+    _update_file(outcome, data_dir / "finance.yaml")
+    return outcome
+
+
+def _update_file(outcome: Outcome, target: Path) -> None:
+    """The facts merged into finance.yaml; the file is rewritten only when something changed."""
     old = target.read_text(encoding="utf-8") if target.exists() else ""
     doc = load(old)
     merger = Merger(doc)
-    outcome.notes += _mismatches(st, data_dir, year)
-    outcome.notes += apply(merger, st, facts)
+    outcome.notes += apply(merger, outcome.statements, outcome.facts)
     outcome.changes = merger.changes
     outcome.target = target
-    text = dump(doc) if merger.changes or not old else old
+    text = old if old and not merger.changes else dump(doc)
     if not old:
-        text = "# 决算 figures, imported from the statements (generator import).\n" + text
+        text = HEADER + text
     if text != old:
         _write(target, text)
         outcome.written = True
-    return outcome
 
 
 def _mismatches(st: Statements, data_dir: Path, year: int) -> list[str]:
@@ -112,10 +116,13 @@ def _mismatches(st: Statements, data_dir: Path, year: int) -> list[str]:
 
 
 def _write(target: Path, text: str) -> None:
+    """Written beside the target and renamed over it: never half a file. The mode is kept."""
+    mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
     fd, tmp = tempfile.mkstemp(prefix=".finance-", suffix=".yaml", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -264,7 +271,7 @@ def run(source: Path, data_dir: Path) -> int:
     try:
         outcome = import_statements(source, data_dir, progress)
     except ImportFailed as exc:
-        print("\n".join(exc.report))
+        print("\n".join(exc.report), flush=True)
         print("导入失败：报表有上述问题，未写入任何文件。", file=sys.stderr)
         return 1
     print("\n".join(report(outcome)))

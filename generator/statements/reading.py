@@ -136,6 +136,8 @@ def read_rows(
                 amount = parse_amount(raw)
             except NotAnAmount as exc:
                 what = "此处应为金额"
+                if exc.found.startswith("="):
+                    what = "公式没有保存计算结果（请用 Excel 或 WPS 打开、保存后再导入）"
                 problems.append(CellProblem(sheet.name, address(sheet, r, c), exc.found, what))
                 continue
             line.values[name] = convert(amount, *units)
