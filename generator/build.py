@@ -165,18 +165,47 @@ def build(
         say("读取并检查数据……")
         report, findings = prepare(data_dir, strict, workers)
         _require_project(report, project)
-        jobs = plan_documents(report, project)
-        say(f"绘制图表并生成文档（共 {len(jobs)} 份）……")
-        extras = (workbook_bytes,) if project is None else ()
-        charts, rendered, made = draw_and_render(report, jobs, workers, dirs, data_dir, extras)
+        say(f"绘制图表并生成文档（共 {len(plan_documents(report, project))} 份）……")
+        made = render_all(report, project, workers, dirs, data_dir)
     finally:
         if own and workers is not None:
             workers.shutdown(cancel_futures=True)
     if pdf:
         say("通过 LibreOffice 生成 PDF……")
-    workbook = made[0] if made else None
-    files = _write(out, data_dir, dirs, report, project, jobs, charts, rendered, pdf, workbook)
+    files = write_output(out, data_dir, dirs, report, project, made, pdf)
     return BuildResult(out, files, findings)
+
+
+@dataclass
+class Made:
+    """Everything a build writes, in memory: the documents, the charts, the workbook."""
+
+    jobs: list[Job]
+    charts: Charts
+    rendered: list[bytes]
+    workbook: bytes | None
+
+
+def render_all(
+    report: Report, project: str | None, workers: Workers | None, dirs: Templates,
+    data_dir: Path,
+) -> Made:  # fmt: skip
+    """Draw and render every file of the year (or of one project)."""
+    jobs = plan_documents(report, project)
+    extras = (workbook_bytes,) if project is None else ()
+    charts, rendered, made = draw_and_render(report, jobs, workers, dirs, data_dir, extras)
+    return Made(jobs, charts, rendered, made[0] if made else None)
+
+
+def write_output(
+    out: Path, data_dir: Path, dirs: Templates, report: Report, project: str | None, made: Made,
+    pdf: bool = False,
+) -> int:  # fmt: skip
+    """Swap the files made into `out` (see `_write`); the number of files."""
+    return _write(
+        out, data_dir, dirs, report, project, made.jobs, made.charts, made.rendered, pdf,
+        made.workbook,
+    )  # fmt: skip
 
 
 def _require_project(report: Report, project: str | None) -> None:

@@ -59,9 +59,15 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--templates", type=Path, help="自己修改过的模板所在文件夹（同时检查模板中的变量）"
     )
-    b = sub.add_parser("build", help="生成全部文档到输出文件夹")
-    b.add_argument("data_dir", type=Path, help=DATA_HELP)
-    b.add_argument("-o", "--out", type=Path, help="输出文件夹（默认 output/<年度>）")
+    b = sub.add_parser("build", help="生成全部文档到输出文件夹（可一次生成多个部门）")
+    b.add_argument(
+        "data_dir", type=Path, nargs="+",
+        help=f"{DATA_HELP}；可给多个，或一个各部门数据文件夹所在的文件夹（批量生成到 -o 下）",
+    )  # fmt: skip
+    b.add_argument(
+        "-o", "--out", type=Path,
+        help="输出文件夹（默认 output/<年度>；批量时必须指定，各部门写到 <输出>/<部门>/<年度>）",
+    )  # fmt: skip
     b.add_argument("--project", help="只生成该项目的自评表和自评报告")
     b.add_argument("--strict", action="store_true", help="有警告时不生成")
     b.add_argument(
@@ -125,8 +131,13 @@ def _pdf_step(wanted: bool, build: object) -> dict[str, bool]:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from generator import batch
     from generator.build import build
 
+    folders = args.data_dir if isinstance(args.data_dir, list) else [args.data_dir]
+    if batch.is_batch(folders):  # many departments in one run
+        return batch.cli(args, folders, _pdf_step(args.pdf, build))
+    args.data_dir = folders[0]
     out = args.out or _default_out(args.data_dir)
     tty = sys.stderr.isatty()
     start = time.perf_counter()

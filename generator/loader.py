@@ -30,6 +30,7 @@ class LoadedFile:
     name: str
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
+    pending: frozenset[Path_] = frozenset()  # values written as ~ or null: 待填, not 0
 
     def line_of(self, path: Path_) -> int:
         """The line of `path`, or of its nearest ancestor that has one."""
@@ -53,6 +54,7 @@ class _Converter:
         self.name = name
         self.lines: dict[Path_, int] = {}
         self.findings: list[Finding] = []
+        self.pending: set[Path_] = set()
         self.budget = MAX_VALUES  # aliases can multiply a small file (a "billion laughs")
 
     def convert(self, node: yaml.Node, path: Path_) -> Any:
@@ -67,6 +69,8 @@ class _Converter:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
+        if not node.style and node.value in NULLS - {""}:
+            self.pending.add(path)  # written as ~ / null: left to be filled (new-year)
         return self._scalar(node)
 
     def _scalar(self, node: yaml.ScalarNode) -> str | None:
@@ -153,7 +157,7 @@ def parse_yaml(text: str, name: str) -> tuple[LoadedFile | None, list[Finding]]:
     except _TooLarge as exc:
         msg = f"文件展开后超过 {MAX_VALUES} 个值（锚点/别名嵌套过多？）"
         return None, [error(name, exc.line, "", msg, "yaml")]
-    return LoadedFile(name, data, conv.lines), conv.findings
+    return LoadedFile(name, data, conv.lines, frozenset(conv.pending)), conv.findings
 
 
 def _syntax_error(text: str, name: str) -> Finding:

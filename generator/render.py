@@ -114,6 +114,7 @@ def _template_class() -> type:
     return CachedTemplate
 
 
+_STYLES: dict[str, Any] = {}  # the styles of each template file (by content), for Rendered
 _WHOLE_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # as docxtpl's
 _LISTING = re.compile("[\t\a\n\f]")  # the characters docxtpl's resolve_listing rewrites
 
@@ -128,8 +129,8 @@ class Image:
 
 class Rendered:
     """A filled template kept in memory (`render_docx(..., keep=True)`): `docx` is its
-    python-docx Document, styles included (the live preview reads its HTML from it);
-    `to_bytes()` gives the .docx that render_docx returns."""
+    python-docx Document and `styles` the template's styles (the live preview reads its HTML
+    from them); `to_bytes()` gives the .docx that render_docx returns."""
 
     def __init__(self, tpl: Any, entry: Any, preset: str | None) -> None:
         self.tpl = tpl
@@ -139,6 +140,23 @@ class Rendered:
     @property
     def docx(self) -> Any:
         return self.tpl.docx
+
+    @property
+    def styles(self) -> Any:
+        """word/styles.xml of the template (an lxml element): the rendered copy's styles are
+        empty stubs on the fast path, so they are read from the template file, once."""
+        if self.entry is None:
+            return self.tpl.docx.styles.element
+        styles = _STYLES.get(self.entry.digest)
+        if styles is None:
+            from lxml import etree
+
+            with zipfile.ZipFile(io.BytesIO(self.entry.data)) as archive:
+                styles = etree.fromstring(archive.read("word/styles.xml"))
+            if len(_STYLES) >= 16:
+                _STYLES.clear()
+            _STYLES[self.entry.digest] = styles
+        return styles
 
     def to_bytes(self) -> bytes:
         """The .docx bytes, typeset (deterministic: fixed zip timestamps)."""
@@ -184,11 +202,7 @@ def render_docx(
     plain = plain_render()
     try:
         entry = None if plain else docxfast.template_entry(template)
-        if entry is None:
-            source: Any = str(template)
-        else:  # kept: the whole template, whose styles the reader of the document needs
-            source = io.BytesIO(entry.data) if keep else docxfast.open_lean(entry)
-        tpl = _template_class()(source)
+        tpl = _template_class()(str(template) if entry is None else docxfast.open_lean(entry))
     except Exception as exc:  # noqa: BLE001 - any unreadable template is the user's to fix
         raise TemplateError(f"无法打开模板 {template}：{exc}") from exc
     pictures = {

@@ -120,9 +120,22 @@ def validate_file(loaded: LoadedFile, schema: dict[str, Any]) -> tuple[Any, list
     if document is None:
         msg = "文件顶层应是“字段: 值”的映射"
         return None, [error(loaded.name, 1, "", msg, "schema")]
-    if validator.validate(document):
+    pending = _pending(loaded)
+    if validator.validate(document) and not pending:
         return validator.document, []
-    return None, _translate(loaded, validator, schema)
+    found = {(f.field): f for f in pending}
+    for f in _translate(loaded, validator, schema) if validator.errors else []:
+        found.setdefault(f.field, f)
+    return None, sorted(found.values(), key=lambda f: (f.line, f.field))
+
+
+def _pending(loaded: LoadedFile) -> list[Finding]:
+    """Every value written as ~ or null: to be filled (a blank value is 0 where that is the
+    default; ~ never is)."""
+    return [
+        error(loaded.name, loaded.line_of(path), format_path(path), "【待填】请填写", "pending")
+        for path in sorted(getattr(loaded, "pending", ()), key=lambda p: loaded.line_of(p))
+    ]
 
 
 def _translate(loaded: LoadedFile, validator: Validator, schema: dict) -> list[Finding]:
@@ -138,7 +151,10 @@ def _translate(loaded: LoadedFile, validator: Validator, schema: dict) -> list[F
         if message is None:
             continue
         line = loaded.line_of(path)
-        code = "pending" if err.code == errors.NOT_NULLABLE.code else "schema"
+        empty = err.code == errors.NOT_NULLABLE.code or (
+            err.code == errors.COERCION_FAILED.code and err.value is None
+        )
+        code = "pending" if empty else "schema"
         findings[path] = error(loaded.name, line, format_path(path), message, code)
     return sorted(findings.values(), key=lambda f: (f.line, f.field))
 

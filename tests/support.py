@@ -55,11 +55,57 @@ def table_rows(table: Table) -> Rows:
     return rows
 
 
+TABLE_TITLE = "Table Title"
+TABLE_JOINT = "Table Joint"  # the hairline between two tables printed as one (tools/docxkit.py)
+
+
+@dataclass
+class Sheet:
+    """A table as the reader sees it: its title paragraphs (style Table Title) and its rows,
+    from the one or more tables printed as one (joined by Table Joint paragraphs)."""
+
+    titles: list[str]
+    rows: Rows
+    parts: list[Rows]
+
+
 @dataclass
 class DocxContent:
-    """The body of a .docx in order: paragraph texts (str) and tables (list of rows)."""
+    """The body of a .docx in order: paragraph texts (str) and tables (list of rows); `styles`
+    holds each block's paragraph style name (None for a table)."""
 
     blocks: list[str | Rows]
+    styles: list[str | None] = field(default_factory=list)
+
+    @property
+    def sheets(self) -> list[Sheet]:
+        """Every table with its titles, tables joined by a Table Joint paragraph as one."""
+        out: list[Sheet] = []
+        i = 0
+        while i < len(self.blocks):
+            block = self.blocks[i]
+            if isinstance(block, str):
+                i += 1
+                continue
+            titles, back = [], i - 1
+            while back >= 0 and self.styles[back] == TABLE_TITLE:
+                titles.insert(0, str(self.blocks[back]))
+                back -= 1
+            parts = [block]
+            while (
+                i + 2 < len(self.blocks)
+                and self.styles[i + 1] == TABLE_JOINT
+                and not isinstance(self.blocks[i + 2], str)
+            ):
+                parts.append(self.blocks[i + 2])  # type: ignore[arg-type]
+                i += 2
+            out.append(Sheet(titles, [row for part in parts for row in part], parts))
+            i += 1
+        return out
+
+    def sheets_with(self, *cells: str) -> list[Sheet]:
+        """The sheets having a row that holds all `cells`."""
+        return [s for s in self.sheets if any(all(c in row for c in cells) for row in s.rows)]
 
     @property
     def paragraphs(self) -> list[str]:
@@ -114,12 +160,15 @@ class DocxContent:
 def read_docx(path: Path) -> DocxContent:
     doc = Document(str(path))
     blocks: list[str | Rows] = []
+    styles: list[str | None] = []
     for item in doc.iter_inner_content():
         if isinstance(item, Paragraph):
             blocks.append(item.text)
+            styles.append(item.style.name if item.style is not None else None)
         else:
             blocks.append(table_rows(item))
-    return DocxContent(blocks)
+            styles.append(None)
+    return DocxContent(blocks, styles)
 
 
 def row_after(rows: Rows, label: str, count: int) -> Row:

@@ -415,8 +415,8 @@ def test_fourth_part_holds_the_letters_and_tables(built: Built) -> None:
         "第四部分附件",
         "中共广元市昭化区委组织部关于报送2023年部门整体支出绩效自评报告的函",
         "区财政局：",
-        "附件：1.中共广元市昭化区委组织部2023年部门整体支出绩效目标自评表",
-        "2.中共广元市昭化区委组织部2023年部门整体支出绩效自评评分表",
+        "附件：1．中共广元市昭化区委组织部2023年部门整体支出绩效目标自评表",
+        "2．中共广元市昭化区委组织部2023年部门整体支出绩效自评评分表",
         "附表：部门预算项目支出绩效自评表（2023年度）",
         "中共广元市昭化区委组织部关于东西部协作人才交流项目自评报告的函",
         "区财政局：",
@@ -428,15 +428,17 @@ def test_fourth_part_holds_the_letters_and_tables(built: Built) -> None:
         assert text in lines[at:], text
         at = lines.index(text, at) + 1
     assert len(doc.tables_with("项目名称")) == 24 + 2  # the 附表 and each letter's 附件1
+    assert len(doc.sheets_with("项目名称")) == 24 + 2
 
 
 # --- table cells --------------------------------------------------------------------------------
 
 
 def project_table(doc: DocxContent, name: str) -> list[list[str]]:
-    tables = doc.tables_with("项目名称", name)
-    assert tables, name
-    return tables[0]
+    """The rows of the 自评表 of project `name` (its two tables printed as one)."""
+    sheets = doc.sheets_with("项目名称", name)
+    assert sheets, name
+    return sheets[0].rows
 
 
 def test_project_table_cells(built: Built) -> None:
@@ -459,7 +461,9 @@ def test_project_table_cells(built: Built) -> None:
 
 
 def test_department_table_cells(built: Built) -> None:
-    (rows,) = built.disclosure.tables_with("部门整体绩效指标")
+    (sheet,) = built.disclosure.sheets_with("部门整体绩效指标")
+    rows = sheet.rows
+    assert sheet.titles == ["广元市昭化区部门整体支出绩效目标自评表", "（2023 年度）"]
     for label in ("年度资金总额", "（一）财政拨款小计", "1.一般公共预算"):
         assert row_after(rows, label, 4) == ["664.57", "912.26", "831.95", "91.20%"], label
     for label in ("2.政府性基金", "3.国有资本经营预算", "4.社保基金", "（二）其他资金"):

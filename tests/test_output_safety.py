@@ -246,7 +246,7 @@ def test_parallel_project_builds_of_one_folder(data: Path, previous: Path) -> No
         assert proc.returncode == 0, stdout + stderr
     out = Built.load(previous)
     paths = [f["path"] for f in out.files()]
-    assert len(paths) == len(set(paths)) == 1 + 7 + 3 + 24
+    assert len(paths) == len(set(paths)) == 1 + 7 + 3 + 24 + 1  # and the 附表 workbook
     assert set(snapshot(previous)) == set(paths) | {"manifest.json"}
     assert sorted(os.listdir(previous.parent)) == ["out"]
 

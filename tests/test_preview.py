@@ -1,5 +1,5 @@
-"""The live preview without a browser: safe paths, loopback only, the lenient pipeline,
-the warm renderer (equal to the build's, part for part), the HTML of a .docx, the live refresh."""
+"""The live preview without a browser: safe paths, loopback only, the lenient pipeline, the
+build's own rendering kept in memory (its bytes the build's), the HTML of a .docx, the refresh."""
 
 from __future__ import annotations
 
@@ -17,13 +17,9 @@ from urllib.parse import quote
 import pytest
 
 from generator import fmt
-from generator.build import TEMPLATES, _render_job, base_context, plan_documents, prepare
+from generator.build import TEMPLATES, _render_job, plan_documents, prepare
 from generator.errors import DataError
-from generator.preview import Preview
-from generator.preview.chartcache import capture
-from generator.preview.engine import Engine
-from generator.preview.htmldoc import TableCache, document_to_html, docx_to_html
-from generator.preview.lenient import LenientReader
+from generator.lenient import LenientReader
 from generator.placeholders import (
     Missing,
     MissingInt,
@@ -31,10 +27,14 @@ from generator.placeholders import (
     lenient_decimals,
     marker_ids,
 )
+from generator.preview import Preview
+from generator.preview.chartstore import capture
+from generator.preview.engine import Engine
+from generator.preview.htmldoc import TableCache, document_to_html
 from generator.preview.server import HOST, safe_join
-from generator.preview.warm import render_document, to_bytes
 from generator.preview.watch import Watcher
 from generator.render import Image
+from generator.scheduler import render_job
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "2023"
@@ -156,8 +156,9 @@ def test_lenient_reader_reports_what_check_reports_and_fills_placeholders(broken
 
     strict_data, strict = read_dataset(broken)
     assert "finance.yaml" not in strict_data.files  # the strict reader drops the file
-    dataset, findings, stale = LenientReader(broken).read()
-    assert not stale
+    reader = LenientReader(broken)
+    dataset, findings = reader.read()
+    assert not reader.stale
     assert sorted(findings) == sorted(strict)  # the same findings, word for word
     fields = {f.field for f in findings if f.is_error}
     assert {BASIC, "previous.income_total", "short_name"} <= fields
@@ -235,8 +236,8 @@ def test_unparsable_yaml_keeps_the_last_readable_version(tmp_path: Path) -> None
     reader.read()
     path = data / "finance.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "\nincome: [oops\n", encoding="utf-8")
-    dataset, findings, stale = reader.read()
-    assert stale
+    dataset, findings = reader.read()
+    assert reader.stale
     assert any(f.file.endswith("finance.yaml") and "YAML" in f.message for f in findings)
     assert dataset["finance.yaml"]["expenditure_by_function"][0]["basic"] == Decimal("520.89")
     assert dataset["finance.yaml"]["operating_costs"] == Decimal("289.99")
@@ -244,15 +245,61 @@ def test_unparsable_yaml_keeps_the_last_readable_version(tmp_path: Path) -> None
 
 def test_missing_file_still_previews(tmp_path: Path) -> None:
     data = copy_data(tmp_path / "2023")
-    (data / "performance.yaml").unlink()
+    (data / "department.yaml").unlink()
     engine = Engine(data, tmp_path / "out", chart_workers=0)
     try:
         engine.recompute()
         problems = engine.state()["problems"]
-        assert any(p["file"].endswith("performance.yaml") and p["message"] == "缺少文件"
+        assert any(p["file"].endswith("department.yaml") and p["message"] == "缺少文件"
                    for p in problems)
         doc = _render(engine, "disclosure")
         assert doc.error == "" and "第一部分" in text_of(doc.html)
+        assert "【待填：name】" in doc.html
+    finally:
+        engine.close()
+
+
+def test_lenient_reader_reads_the_files_the_strict_one_reads(tmp_path: Path) -> None:
+    """Optional files left out as `check` leaves them out; project files *.yml read too."""
+    from generator.dataset import read_dataset
+
+    data = copy_data(tmp_path / "2023")
+    (data / "performance.yaml").unlink()
+    first = sorted((data / "projects").glob("*.yaml"))[0]
+    first.rename(first.with_suffix(".yml"))
+    strict_data, strict = read_dataset(data)
+    dataset, findings = LenientReader(data).read()
+    assert findings == strict
+    assert "performance.yaml" not in dataset.files
+    assert len(dataset.projects) == len(strict_data.projects) == 24
+    assert dataset.projects[0].name.endswith(".yml")
+    (data / "scoring.yaml").unlink()  # a self-evaluation without its scoring
+    assert LenientReader(data).read()[1] == read_dataset(data)[1] != []
+
+
+def without_self_evaluation(dest: Path) -> Path:
+    """2023 as a year without a self-evaluation: no performance, letters, scoring, projects."""
+    data = copy_data(dest)
+    for name in ("performance.yaml", "self_evaluation.yaml", "scoring.yaml"):
+        (data / name).unlink()
+    shutil.rmtree(data / "projects")
+    return data
+
+
+def test_a_year_without_self_evaluation_previews(tmp_path: Path) -> None:
+    data = without_self_evaluation(tmp_path / "2023")
+    engine = Engine(data, tmp_path / "out", chart_workers=0)
+    try:
+        engine.recompute()
+        assert engine.report is not None and engine.report.evaluation is None
+        assert [d.job.kind for d in engine.docs.values()] == ["disclosure"]
+        assert engine.state()["problems"] == []
+        doc = _render(engine, "disclosure")
+        assert doc.error == "" and "第一部分" in text_of(doc.html)
+        assert "⟦" not in doc.html and "【待填" not in doc.html
+        kept = render_job(doc.job, engine.report, engine.images, keep=True)
+        built = _render_job(doc.job, prepare(data)[0], engine.images)
+        assert members(kept.to_bytes()) == members(built)
     finally:
         engine.close()
 
@@ -266,7 +313,7 @@ def test_reader_rereads_only_the_changed_file(tmp_path: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("  income_total: 753.82 ",
                                                               "  income_total: 700 ", 1),
                     encoding="utf-8")
-    dataset, _, _ = reader.read()
+    dataset, _ = reader.read()
     assert reader.reads == first + 1
     assert dataset["finance.yaml"]["previous"]["income_total"] == Decimal(700)
 
@@ -287,19 +334,19 @@ def members(docx: bytes) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def test_warm_rendering_equals_the_build(report) -> None:
+def test_the_preview_renders_what_the_build_writes(report) -> None:
+    """The preview keeps the build's own rendering in memory: its bytes are the build's."""
     from generator.build import draw_charts
 
     images = {name: Image(png) for name, (_, _, png) in draw_charts(report).items()}
     for job in plan_documents(report):
-        context = {**base_context(report), **dict(job.extra)}
         built = members(_render_job(job, report, images))
         for _ in range(2):  # cold, then with the compiled template kept
-            warm = members(to_bytes(render_document(TEMPLATES / job.template, context, images)))
-            assert warm == built, job.title
+            kept = render_job(job, report, images, keep=True)
+            assert members(kept.to_bytes()) == built, job.title
 
 
-def test_warm_rendering_keeps_docxtpl_listing_rules(tmp_path: Path) -> None:
+def test_rendering_keeps_docxtpl_listing_rules(tmp_path: Path) -> None:
     """Line breaks and tabs in the data go through docxtpl's resolve_listing as in the build."""
     data = copy_data(tmp_path / "2023")
     path = data / "self_evaluation.yaml"
@@ -308,10 +355,9 @@ def test_warm_rendering_keeps_docxtpl_listing_rules(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     rep = prepare(data)[0]
     job = next(j for j in plan_documents(rep) if j.kind == "letter" and j.project is None)
-    context = {**base_context(rep), **dict(job.extra)}
-    warm = render_document(TEMPLATES / job.template, context, {})
-    assert members(to_bytes(warm)) == members(_render_job(job, rep, {}))
-    assert "第一行<br>第二行" in document_to_html(warm.docx).html
+    kept = render_job(job, rep, {}, keep=True)
+    assert members(kept.to_bytes()) == members(_render_job(job, rep, {}))
+    assert "第一行<br>第二行" in document_to_html(kept.docx, styles=kept.styles).html
 
 
 def test_chart_keys_follow_their_inputs(tmp_path: Path, report) -> None:
@@ -389,7 +435,7 @@ def test_a_broken_template_shows_its_error_and_keeps_the_others(own_templates: E
 def _sample_docx() -> bytes:
     from docx import Document
 
-    from generator.preview.chartcache import stub_png
+    from generator.preview.chartstore import stub_png
 
     doc = Document()
     doc.add_heading("第一部分 概况", level=1)
@@ -405,6 +451,12 @@ def _sample_docx() -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def docx_to_html(data: bytes, cache: TableCache | None = None):
+    from docx import Document
+
+    return document_to_html(Document(io.BytesIO(data)), cache=cache)
 
 
 def test_docx_to_html_in_reading_order_with_spans_and_images() -> None:

@@ -3,7 +3,10 @@
 The reference text (../shared/seed/000_127aded49d8bfbe3.txt) prints each table cell on a line of
 its own starting with a tab; a blank line ends a row; a line without a tab right after a cell
 continues that cell (a line break inside it); any other line is a paragraph. The 24 tables
-follow the paragraph 附表：部门预算项目支出绩效自评表（2023年度）.
+follow the paragraph 附表：部门预算项目支出绩效自评表（2023年度）. The reference prints each title
+and year line as a row of its table; the generator prints them as paragraphs above it (style
+Table Title), and the table itself as two tables printed as one (see support.Sheet): the titles
+are compared with the reference's title rows, the rows from 项目名称 on with its other rows.
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from support import DEPARTMENT_LETTER, SEED, Built, DocxContent, Rows, row_after
+from support import DEPARTMENT_LETTER, SEED, Built, DocxContent, Rows, Sheet, row_after
 
 BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 TITLE = "广元市昭化区财政项目支出绩效自评表"
+YEAR_LINE = "（2023年度）"
 FUND_ROWS = [
     "年度资金总额",
     "（一）财政拨款小计",
@@ -77,7 +81,8 @@ def parse_reference(text: str) -> list[tuple[str, str | Rows]]:
     return blocks
 
 
-def reference_project_tables(text: str) -> list[Rows]:
+def reference_project_tables(text: str) -> list[Sheet]:
+    """The 24 tables of the reference: their title rows as titles, the rest as rows."""
     blocks = parse_reference(text)
     start = next(
         i
@@ -92,7 +97,13 @@ def reference_project_tables(text: str) -> list[Rows]:
             if row == [TITLE]:
                 tables.append([])
             tables[-1].append(list(row))
-    return tables
+    sheets = []
+    for rows in tables:
+        first = next(i for i, row in enumerate(rows) if row and row[0] == "项目名称")
+        titles = [row[0] for row in rows[:first]]
+        assert all(len(row) == 1 for row in rows[:first]), rows[:first]
+        sheets.append(Sheet(titles, rows[first:], [rows[first:]]))
+    return sheets
 
 
 def summary(rows: Rows) -> dict[str, str]:
@@ -113,12 +124,17 @@ def summary(rows: Rows) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def reference() -> list[dict[str, str]]:
+def reference_sheets() -> list[Sheet]:
     if not SEED.is_file():
         pytest.skip(f"reference text not found at {SEED} (shared/ must sit beside the repository)")
-    tables = reference_project_tables(SEED.read_text(encoding="utf-8"))
-    assert len(tables) == 24
-    return [summary(t) for t in tables]
+    sheets = reference_project_tables(SEED.read_text(encoding="utf-8"))
+    assert len(sheets) == 24
+    return sheets
+
+
+@pytest.fixture(scope="module")
+def reference(reference_sheets: list[Sheet]) -> list[dict[str, str]]:
+    return [summary(t.rows) for t in reference_sheets]
 
 
 def table_files(built: Built) -> list[str]:
@@ -128,8 +144,15 @@ def table_files(built: Built) -> list[str]:
     return paths
 
 
+def sheet_of(built: Built, number: int) -> Sheet:
+    """The one 自评表 of the standalone document of project `number`."""
+    (sheet,) = built.doc(table_files(built)[number - 1]).sheets
+    return sheet
+
+
 def generated(built: Built, number: int) -> dict[str, str]:
-    (rows,) = built.doc(table_files(built)[number - 1]).tables
+    rows = sheet_of(built, number).rows
+    assert rows[0][0] == "项目名称", "the table starts with 项目名称: its titles are above it"
     return summary(rows)
 
 
@@ -154,6 +177,18 @@ def test_project_table_matches_reference(
     assert sum(k.endswith("/三级指标") for k in got) == sum(k.endswith("/三级指标") for k in want)
 
 
+@pytest.mark.parametrize("number", range(1, 25))
+def test_project_table_titles_match_reference(
+    built: Built, reference_sheets: list[Sheet], number: int
+) -> None:
+    """The reference's title rows, printed as the paragraphs above the table; no row of the
+    table is a title."""
+    sheet = sheet_of(built, number)
+    assert [t.strip() for t in sheet.titles] == reference_sheets[number - 1].titles
+    assert sheet.titles == [TITLE, YEAR_LINE]
+    assert not [row for row in sheet.rows if row in ([TITLE], [YEAR_LINE])]
+
+
 def test_known_differences_still_apply(built: Built, reference: list[dict[str, str]]) -> None:
     """Every allow-list entry is still needed (drop it once the generator prints the reference's
     figure), and it covers the three fiscal rows of its project."""
@@ -168,21 +203,23 @@ def test_known_differences_still_apply(built: Built, reference: list[dict[str, s
 
 
 def test_the_same_table_everywhere(built: Built) -> None:
-    """The 附表 of the disclosure and each letter's 附件1 hold the standalone 自评表."""
-    standalone = [built.doc(p).tables[0] for p in table_files(built)]
-    annex = [t for t in built.disclosure.tables if t and t[0] == [TITLE]]
+    """The 附表 of the disclosure and each letter's 附件1 hold the standalone 自评表, titles
+    and rows."""
+    standalone = [sheet_of(built, n) for n in range(1, 25)]
+    annex = [s for s in built.disclosure.sheets if s.titles[:1] == [TITLE]]
+    assert len(annex) == 24 + 2  # the 附表 and each project letter's 附件1
     assert annex[:24] == standalone
     for letter in built.files("letter"):
         if letter["project"] is None:
             continue
-        (table,) = [t for t in built.doc(letter["path"]).tables if t and t[0] == [TITLE]]
-        assert table in standalone
-        assert row_after(table, "项目名称", 1) == [letter["project"]]
+        (sheet,) = [s for s in built.doc(letter["path"]).sheets if s.titles[:1] == [TITLE]]
+        assert sheet in standalone
+        assert row_after(sheet.rows, "项目名称", 1) == [letter["project"]]
 
 
 def test_level_one_indicator_cells_are_merged(built: Built, report) -> None:
-    for path, project in zip(table_files(built), report.projects, strict=True):
-        (rows,) = built.doc(path).tables
+    for number, project in enumerate(report.projects, 1):
+        rows = sheet_of(built, number).rows
         head = next(i for i, row in enumerate(rows) if "三级指标" in row)
         # python-docx repeats a vertically merged cell's text on every row it covers
         assert [row[1] for row in rows[head + 1 :]] == [i.level1 for i in project.indicators]
@@ -216,10 +253,12 @@ DEPARTMENT_LETTER_PARAGRAPHS = [
     "存量资金安排支出83.85万元，支出总计854.2万元。全年支出与上年相比增加19.78万元，"
     "主要变动原因是：2021年东西部协作人才交流项目在2023年支出。",
     "2023年结余结转29.59万元。",
-    "附件：1. 中共广元市昭化区委组织部2023年部门整体支出绩效目标自评表",
-    "2.中共广元市昭化区委组织部2023年部门整体支出绩效自评评分表",
+    "附件：1．中共广元市昭化区委组织部2023年部门整体支出绩效目标自评表",
+    "2．中共广元市昭化区委组织部2023年部门整体支出绩效自评评分表",
     "中共广元市昭化区委组织部",
     "附件1",
+    "广元市昭化区部门整体支出绩效目标自评表",
+    "（2023 年度）",
     "附件2",
     "广元市昭化区2024年部门整体预算绩效评价指标体系",
 ]
@@ -229,7 +268,12 @@ def test_department_letter(built: Built) -> None:
     doc = built.doc(DEPARTMENT_LETTER)
     assert title_of(doc) == "中共广元市昭化区委组织部关于报送2023年部门整体支出绩效自评报告的函"
     assert doc.missing_in_order(DEPARTMENT_LETTER_PARAGRAPHS) == []
-    assert len(doc.tables) == 2
+    goals, scores = doc.sheets  # the 目标自评表 printed as two tables joined, the 评分表
+    assert len(goals.parts) == 2 and len(scores.parts) == 1
+    assert goals.titles == ["广元市昭化区部门整体支出绩效目标自评表", "（2023 年度）"]
+    assert goals.rows[0][0] == "主管部门"
+    assert scores.titles == ["广元市昭化区2024年部门整体预算绩效评价指标体系"]
+    assert scores.rows[0][:2] == ["绩效指标", "指标分值"]
 
 
 LETTERS = {
@@ -272,14 +316,15 @@ def test_project_letter(built: Built, project: str) -> None:
         "资金用于的范围、支付标准、支付进度、支付依据等合规合法，并与预算相符。",
         "中共广元市昭化区委组织部",
         "附件1",
+        "广元市昭化区财政项目支出绩效自评表",
+        "（2023年度）",
         "附件2",
         f"广元市昭化区委组织部2023年{subject}自评评分表",
     ]
     assert doc.missing_in_order(expected) == []
-    annexes = [p for p in doc.normalized if re.match(r"附件[12]\.2023年", p)]
-    assert len(annexes) == 2
-    assert annexes[0].startswith(f"附件1.2023年{subject}") and annexes[0].endswith("支出绩效自评表")
-    assert annexes[1].startswith(f"附件2.2023年{subject}") and annexes[1].endswith("自评评分表")
+    at = doc.normalized.index(f"附件：1．2023年{subject}支出绩效自评表")  # GB/T 9704 附件说明
+    assert doc.normalized[at + 1] == f"2．2023年{subject}自评评分表"
+    assert not [p for p in doc.normalized if re.match(r"附件[12][.．]", p)]
     totals = [[c for c in row if c] for t in doc.tables for row in t if row and row[0] == "合计"]
     assert totals == [["合计", "100", facts["total"]]]
 
@@ -288,6 +333,6 @@ def test_project_letter(built: Built, project: str) -> None:
 def test_project_letter_annex_list_names_the_annexes(built: Built, project: str) -> None:
     subject = LETTERS[project]["subject"]
     doc = built.doc(built.path_of("letter", project))
-    assert doc.has(f"附件2.2023年{subject}自评评分表")
-    assert doc.has(f"附件1.2023年{subject}支出绩效自评表")
+    assert doc.has(f"附件：1．2023年{subject}支出绩效自评表")
+    assert doc.has(f"2．2023年{subject}自评评分表")
     assert not [p for p in doc.paragraphs if "项目项目" in p]

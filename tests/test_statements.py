@@ -271,3 +271,21 @@ def test_unit_and_organisation_lines(line, unit, org):
     sheet = Sheet("表", {(1, 1): "收入决算表", (2, 1): line, (3, 1): "项目"})
     found = find_unit(sheet, 3)
     assert (found[0], found[2]) == (unit, org)
+
+
+def test_an_income_line_worded_otherwise_is_found_by_its_line_number(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    book = load_workbook(FIXTURES / "statements-2023.xlsx")
+    sheet = book["收入支出决算总表"]
+    assert sheet["A11"].value == "五、事业收入" and sheet["B11"].value == 5
+    sheet["A11"], sheet["C11"] = "五、事业收入（含教育收费）", 12.34
+    path = tmp_path / "worded.xlsx"
+    book.save(path)
+    target = tmp_path / "data"
+    target.mkdir()
+    shutil.copy(DATA / "year.yaml", target / "year.yaml")
+    code, out = run_import(path, target, capsys)
+    assert code == 0, out
+    assert load_facts(target / "finance.yaml")["income"]["business"] == Decimal("12.34")
+    assert "第11行“五、事业收入（含教育收费）”：按行次 5 识别为 business" in out

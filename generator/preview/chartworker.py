@@ -1,8 +1,8 @@
 """Worker process of the preview's charts: matplotlib stays imported and warm here.
 
-Reads pickled chart specs (generator.chartset.ChartSpec) on stdin (4-byte length, then the pickle) and answers each with
-(ok, png bytes or error text) the same way on stdout, drawn by the build's
-`chartset.draw_chart`. Only the preview starts it, as its child.
+Reads pickled chart specs (generator.chartset.ChartSpec) on stdin (4-byte length, then the
+pickle) and answers each with (ok, png bytes or error text) the same way on stdout, drawn by
+the build's `chartset.draw_chart`. Only the preview starts it, as its child.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from decimal import Decimal
 
 def main() -> int:
     from generator import charts, chartset
-    from generator.preview.chartcache import receive, send
+    from generator.preview.chartstore import receive, send
 
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but answers on the pipe

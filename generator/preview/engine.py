@@ -27,7 +27,7 @@ from generator.derive import Report
 from generator.findings import Finding
 from generator.lenient import LenientReader
 from generator.placeholders import lenient_decimals
-from generator.preview.chartcache import ChartRef, ChartStore
+from generator.preview.chartstore import ChartRef, ChartStore
 from generator.preview.htmldoc import HtmlDoc, document_to_html
 from generator.preview.problems import ProblemList
 from generator.preview.rendering import Labels, real_images, stand_ins
@@ -73,6 +73,7 @@ class Engine:
         self.pdfs: dict[str, dict[str, Any]] = {}
         self.timings: dict[str, float] = {}
         self._pdf_busy = False
+        self._pdf_lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self.year_title = ""
 
@@ -198,7 +199,7 @@ class Engine:
                 rendered = render_job(doc.job, report, images, self.template_dirs, keep=True)
             middle = time.perf_counter()
             result = document_to_html(rendered.docx, self.labels.image_html,
-                                      self.labels.placeholder_html, doc.cache)
+                                      self.labels.placeholder_html, doc.cache, rendered.styles)
             self.timings["html"] = time.perf_counter() - middle
         except Exception as exc:  # noqa: BLE001 - one document failing keeps the others
             return None, why(exc)
@@ -314,8 +315,9 @@ class Engine:
     # -- PDF -----------------------------------------------------------------------------
 
     def make_pdf(self, did: str) -> Path:
-        """Render `did` with its real charts, write it to the output folder, convert to PDF."""
-        from generator.preview.pdf import PdfError, to_pdf
+        """Render `did` with its real charts, write it to the output folder, convert it to PDF
+        as `build --pdf` does (generator.pdf: one LibreOffice, the 目录 with its page numbers)."""
+        from generator.pdf import PdfError, export_pdfs
 
         with self.cond:
             doc = self.docs.get(did)
@@ -326,9 +328,10 @@ class Engine:
         with lenient_decimals():
             data = self.labels.readable(render_job(doc.job, report, images, self.template_dirs))
         target = _inside(self.out_dir, doc.job.path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        pdf = to_pdf(target)
+        with self._pdf_lock:  # one conversion of a file at a time
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            pdf = export_pdfs([target])[0]
         rel = pdf.relative_to(self.out_dir).as_posix()
         with self.cond:
             self.pdfs[did] = {"path": rel, "version": doc.sig[0] if doc.sig else 0,

@@ -8,20 +8,14 @@ placeholders (see generator/placeholders.py) become <mark> through `placeholder_
 
 from __future__ import annotations
 
-import io
-import posixpath
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import etree
-
 from generator.preview.htmlpara import ImageHtml, PlaceholderHtml
 from generator.preview.htmltable import TableCache, TableConverter
-from generator.preview.wordxml import PKG_REL, T_P, T_TBL, Element, w
+from generator.preview.wordxml import T_P, T_TBL, Element, w
 
-__all__ = ["HtmlDoc", "ImageHtml", "PlaceholderHtml", "TableCache", "document_to_html",
-           "docx_to_html"]
+__all__ = ["HtmlDoc", "ImageHtml", "PlaceholderHtml", "TableCache", "document_to_html"]
 
 
 @dataclass
@@ -61,54 +55,13 @@ class _Converter(TableConverter):
         return HtmlDoc(parts, self.blocks, self.placeholders)
 
 
-def _rels(archive: zipfile.ZipFile, name: str, names: set[str]) -> dict[str, str]:
-    if name not in names:
-        return {}
-    root = etree.fromstring(archive.read(name))
-    base = "word"
-    out = {}
-    for rel in root.iter(f"{{{PKG_REL}}}Relationship"):
-        if rel.get("TargetMode") == "External":
-            continue
-        target = rel.get("Target", "")
-        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-            posixpath.join(base, target))
-        out[rel.get("Id", "")] = path
-    return out
-
-
-def docx_to_html(data: bytes, image_html: ImageHtml | None = None,
-                 placeholder_html: PlaceholderHtml | None = None,
-                 cache: TableCache | None = None) -> HtmlDoc:
-    """Convert .docx bytes to HTML in reading order."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = set(archive.namelist())
-        rels = _rels(archive, "word/_rels/document.xml.rels", names)
-        styles = (etree.fromstring(archive.read("word/styles.xml"))
-                  if "word/styles.xml" in names else None)
-        blobs: dict[str, bytes] = {}
-
-        def image_blob(rid: str) -> bytes | None:
-            target = rels.get(rid)
-            if target is None or target not in names:
-                return None
-            if target not in blobs:
-                blobs[target] = archive.read(target)
-            return blobs[target]
-
-        root = etree.fromstring(archive.read("word/document.xml"))
-        body = root.find(w("body"))
-        conv = _Converter(styles, image_blob, image_html, placeholder_html, cache)
-        parts = conv.body(body) if body is not None else []
-    return conv.result(parts)
-
-
 def document_to_html(document: Any, image_html: ImageHtml | None = None,
                      placeholder_html: PlaceholderHtml | None = None,
-                     cache: TableCache | None = None) -> HtmlDoc:
-    """Convert a python-docx Document in memory (no zip round trip) to HTML."""
+                     cache: TableCache | None = None, styles: Element | None = None) -> HtmlDoc:
+    """Convert a python-docx Document in memory (no zip round trip) to HTML; `styles`: its
+    word/styles.xml where the document's own part is not the real one (render.Rendered)."""
     part = document.part
-    styles = document.styles.element
+    styles = document.styles.element if styles is None else styles
 
     def image_blob(rid: str) -> bytes | None:
         rel = part.rels.get(rid)

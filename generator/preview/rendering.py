@@ -1,6 +1,6 @@
 """Rendering for the preview: the build's templates with stand-in charts, and their labels.
 
-Documents render at once with a blank stand-in PNG for each chart (chartcache.stub_png); the
+Documents render at once with a blank stand-in PNG for each chart (chartstore.stub_png); the
 HTML shows the real chart by its key instead, or a placeholder when its inputs are missing. The
 PDF waits for the real charts and writes the placeholders out as 【待填：字段】.
 """
@@ -16,7 +16,7 @@ import zipfile
 from collections.abc import Iterable
 
 from generator.placeholders import MARKER, Placeholder, Registry
-from generator.preview.chartcache import ChartRef, ChartStore, stub_png
+from generator.preview.chartstore import ChartRef, ChartStore, stub_png
 from generator.render import Image
 
 KEEP_STUBS = 512  # stand-ins remembered, so that a document rendered earlier still finds them

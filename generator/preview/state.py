@@ -19,7 +19,7 @@ from generator.findings import Finding, error
 from generator.lenient import LenientReader
 from generator.pipeline import prepare
 from generator.placeholders import lenient_decimals
-from generator.preview.chartcache import ChartRef, capture
+from generator.preview.chartstore import ChartRef, capture
 from generator.preview.htmltable import TableCache
 
 GROUPS = {"disclosure": "部门决算公开", "letter": "自评报告", "table": "项目支出绩效自评表"}

@@ -16,7 +16,6 @@ R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 V = "urn:schemas-microsoft-com:vml"
-PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 TWIPS_PER_PT = 20
 
 Element = Any  # an lxml element (lxml ships no type hints)

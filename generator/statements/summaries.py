@@ -30,29 +30,39 @@ TOP_LABELS = {
 PRINTED_LABELS = {"本年收入合计": "income_total", "本年支出合计": "expenditure_total"}
 
 
+# The 行次 of the eight income lines in the statements' 收入支出决算总表 (财决01表, 公开01表),
+# for a line whose label is worded otherwise.
+INCOME_LINES = {str(i): key for i, key in enumerate(dict.fromkeys(INCOME_LABELS.values()), 1)}
+
+
 def read_total_table(src: Source) -> None:
     """表1: the income sources, balances and the printed 本年收入/支出合计."""
-    facts = src.out.facts
     for index, block in enumerate(src.layout.blocks):
         for line in src.rows(block, ONE_AMOUNT):
             src.out.rows += 1
-            value = line.values.get("amount", ZERO)
-            key = line.key
-            if key in INCOME_LABELS:
-                facts.setdefault("income", {})[INCOME_LABELS[key]] = value
-            elif key in TOP_LABELS:
-                facts[TOP_LABELS[key]] = value
-            elif key in PRINTED_LABELS:
-                src.out.printed[PRINTED_LABELS[key]] = value
-            elif key == "总计":
-                side = (
-                    "expenditure" if index or "expenditure_total" in src.out.printed else "income"
-                )
-                src.out.printed[f"{side}_grand_total"] = value
-            elif key.endswith("支出") or key.startswith("其中"):
-                src.out.printed[f"class:{key}"] = value
-            elif key:
-                src.note(line, "无法识别的项目，未导入")
+            _total_line(src, line, index)
+
+
+def _total_line(src: Source, line: Line, block: int) -> None:
+    facts = src.out.facts
+    value = line.values.get("amount", ZERO)
+    key = line.key.removeprefix("其中:").removeprefix("其中")
+    if key in INCOME_LABELS:
+        facts.setdefault("income", {})[INCOME_LABELS[key]] = value
+    elif key in TOP_LABELS:
+        facts[TOP_LABELS[key]] = value
+    elif key in PRINTED_LABELS:
+        src.out.printed[PRINTED_LABELS[key]] = value
+    elif key == "总计":
+        spending = block or "expenditure_total" in src.out.printed
+        src.out.printed[f"{'expenditure' if spending else 'income'}_grand_total"] = value
+    elif key.endswith("支出"):
+        src.out.printed[f"class:{key}"] = value
+    elif block == 0 and line.line_no in INCOME_LINES and key:
+        facts.setdefault("income", {})[INCOME_LINES[line.line_no]] = value
+        src.note(line, f"按行次 {line.line_no} 识别为 {INCOME_LINES[line.line_no]}")
+    elif key:
+        src.note(line, "无法识别的项目，未导入")
 
 
 FUNDS = ("general_budget", "government_funds", "state_capital")

@@ -1,10 +1,11 @@
-"""Charts of the preview, keyed by their input values and drawn apart from the documents.
+"""Charts of the preview: the build's chart specs, keyed by content and drawn apart from documents.
 
 `capture` takes the build's own chart specs (generator.chartset): each is plain data, drawn by
-the build's `chartset.draw_chart`, and known by its content key (`spec.key`). A chart whose inputs did not
-change keeps its key and its PNG. New keys are drawn in a warm worker process (matplotlib stays
-imported there), so documents render at once with a stand-in image of the right size, and the
-page loads the real PNG by its key.
+the build's `chartset.draw_chart`, and known by its content key (`spec.key`). A chart whose
+inputs did not change keeps its key and its PNG. A new key is looked up in the build's chart
+cache on disk (generator.chartcache), else drawn in a warm worker process (matplotlib stays
+imported there) and stored there for the next build or preview; documents render at once with
+a stand-in image of the right size, and the page loads the real PNG by its key.
 """
 
 from __future__ import annotations
@@ -23,11 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator import chartset
+from generator import chartcache, chartset
 from generator.chartset import ChartSpec
 from generator.placeholders import lenient_decimals, placeholders_in
-
-FALLBACK_PX = (1180, 630)
 
 
 @dataclass(frozen=True)
@@ -57,11 +56,9 @@ def capture(report: Any) -> list[ChartRef]:
 
 def stub_png(key: str) -> bytes:
     """A blank PNG of the chart's size that carries its key (so the HTML can find it)."""
-    try:
-        from generator.charts import FIG_PX
-        width, height = FIG_PX
-    except ImportError:  # pragma: no cover - the size is only for the layout of the preview
-        width, height = FALLBACK_PX
+    from generator.charts import FIG_PX  # the build's size (matplotlib is not imported)
+
+    width, height = FIG_PX
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         body = kind + data
@@ -168,9 +165,16 @@ class _Worker:
             if not future.set_running_or_notify_cancel():
                 continue
             try:
-                future.set_result(self._draw(spec))
+                future.set_result(self._cached_or_drawn(spec))
             except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for it
                 future.set_exception(exc)
+
+    def _cached_or_drawn(self, spec: ChartSpec) -> bytes:
+        png = chartcache.load(spec)
+        if png is None:
+            png = self._draw(spec)
+            chartcache.store(spec, png)
+        return png
 
     def _draw(self, spec: ChartSpec) -> bytes:
         if self.in_process or self.proc is None:

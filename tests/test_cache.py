@@ -1,0 +1,195 @@
+"""The speed caches change nothing but the time (issue 13): charts are redrawn exactly when
+what they show changes, a changed template is never served from the disk cache, the fast save
+writes the bytes of docxtpl's save followed by typesetting, and a build gives the same bytes
+with a cold cache, a warm cache and no cache."""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from support import ROOT, copy_data
+
+from generator import diskcache
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh, empty disk cache for this test."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(diskcache.ENV, str(folder))
+    diskcache.reset()
+    yield folder
+    diskcache.reset()
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+# --- the zip writer ------------------------------------------------------------------------
+
+
+def test_raw_zip_equals_zipfile() -> None:
+    from generator.zipraw import deflate, plain_zip, write_zip, zipfile_compatible
+
+    rng = random.Random(13)
+    members = [
+        deflate(
+            f"word/part{i}.xml", bytes(rng.randrange(60, 70) for _ in range(rng.randrange(0, 9000)))
+        )
+        for i in range(12)
+    ]
+    assert zipfile_compatible()
+    assert write_zip(members) == plain_zip(members)
+    with zipfile.ZipFile(io.BytesIO(write_zip(members))) as archive:
+        assert archive.testzip() is None
+
+
+# --- charts ---------------------------------------------------------------------------------
+
+
+def test_changing_one_figure_redraws_exactly_its_charts(
+    cache: Path, data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import scheduler
+    from generator.build import draw_charts, prepare
+    from generator.chartset import chart_specs
+
+    drawn: list[str] = []
+    real = scheduler.draw_chart
+
+    def counting(spec):  # noqa: ANN001, ANN202
+        drawn.append(spec.name)
+        return real(spec)
+
+    monkeypatch.setattr(scheduler, "draw_chart", counting)
+    report = prepare(data)[0]
+    first = draw_charts(report)
+    assert sorted(drawn) == sorted(s.name for s in chart_specs(report))
+    drawn.clear()
+    assert draw_charts(report) == first and drawn == []  # the same figures: nothing drawn
+
+    last_year = "general_budget: {}        # 一般公共预算"
+    edit = (last_year.format("753.82"), last_year.format("700.00"))
+    edited = copy_data(data, tmp_path / "edited", {"finance.yaml": [edit]})
+    changed_report = prepare(edited)[0]
+    before = {s.name: s.key for s in chart_specs(report)}
+    after = {s.name: s.key for s in chart_specs(changed_report)}
+    changed = {name for name in after if after[name] != before[name]}
+    again = draw_charts(changed_report)
+    assert 0 < len(changed) < len(after)
+    assert set(drawn) == changed and len(drawn) == len(changed)
+    assert all(again[n] == first[n] for n in after if n not in changed)
+
+
+def test_a_rebuild_with_the_same_figures_does_not_import_matplotlib(
+    cache: Path, data: Path, tmp_path: Path
+) -> None:
+    code = (
+        "import sys; from pathlib import Path; from generator.build import build; "
+        f"build(Path({str(data)!r}), Path(sys.argv[1])); "
+        "print('matplotlib' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), diskcache.ENV: str(cache)}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code, str(tmp_path / f"out{i}")],
+            cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=120,
+        ).stdout.split()[-1]
+        for i in range(2)
+    ]  # fmt: skip
+    assert runs == ["False", "False"]  # the main process never draws
+    assert files_of(tmp_path / "out0") == files_of(tmp_path / "out1")
+
+
+# --- templates ------------------------------------------------------------------------------
+
+
+def _edited_template(source: Path, target: Path) -> Path:
+    """`source` with a different body text and a different font size in its styles."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/styles.xml":
+                data = data.replace(b'<w:sz w:val="', b'<w:sz w:val="2', 1)
+            dst.writestr(info, data)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(out.getvalue())
+    return target
+
+
+def _render(template: Path, report, monkeypatch: pytest.MonkeyPatch, plain: bool) -> bytes:  # noqa: ANN001
+    from generator.build import base_context
+    from generator.render import PLAIN_ENV, render_docx
+
+    monkeypatch.setenv(PLAIN_ENV, "1" if plain else "0")
+    p = report.projects[0]
+    return render_docx(template, {**base_context(report), "p": p})
+
+
+def test_a_changed_template_is_not_served_from_the_cache(
+    cache: Path,
+    report,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+) -> None:
+    from generator import docxfast
+    from generator.templatedirs import TEMPLATES
+
+    template = tmp_path / "templates" / "project_table.docx"
+    template.parent.mkdir()
+    template.write_bytes((TEMPLATES / "project_table.docx").read_bytes())
+    first = _render(template, report, monkeypatch, plain=False)
+    assert first == _render(template, report, monkeypatch, plain=True)
+    shells = len(list((cache / "shells").rglob("*")))
+    _edited_template(TEMPLATES / "project_table.docx", template)  # same path, new content
+    docxfast._ENTRIES.clear()  # a new process: only the disk cache remembers
+    second = _render(template, report, monkeypatch, plain=False)
+    assert second != first
+    assert second == _render(template, report, monkeypatch, plain=True)
+    assert len(list((cache / "shells").rglob("*"))) > shells  # a new entry, the old one unused
+
+
+# --- whole builds ---------------------------------------------------------------------------
+
+
+def test_cold_warm_and_no_cache_give_the_same_bytes(data: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    runs = {
+        "plain": {"GENERATOR_PLAIN_RENDER": "1", diskcache.ENV: "off"},
+        "cold": {diskcache.ENV: str(tmp_path / "cache")},
+        "warm": {diskcache.ENV: str(tmp_path / "cache")},
+    }
+    for name, extra in runs.items():
+        subprocess.run(
+            [sys.executable, "-m", "generator", "build", str(data), "-o", str(tmp_path / name)],
+            cwd=ROOT, env={**env, **extra}, capture_output=True, check=True, timeout=120,
+        )  # fmt: skip
+    plain = files_of(tmp_path / "plain")
+    assert len(plain) > 30
+    assert files_of(tmp_path / "cold") == plain
+    assert files_of(tmp_path / "warm") == plain
+    assert any((tmp_path / "cache" / kind).is_dir() for kind in ("charts", "shells", "typeset"))
+
+
+def test_an_unwritable_cache_is_no_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(diskcache.ENV, str(blocker / "cache"))
+    diskcache.reset()
+    try:
+        assert diskcache.root() is None
+        diskcache.store("charts", "ab" * 20, b"x")  # nothing happens, no error
+        assert diskcache.load("charts", "ab" * 20) is None
+    finally:
+        diskcache.reset()
