@@ -5,7 +5,6 @@ cleared; `check` then lists what is left."""
 from __future__ import annotations
 
 import re
-
 import shutil
 from decimal import Decimal
 from pathlib import Path
