@@ -101,10 +101,10 @@ class Reader:
         if loaded is None:
             return self.unreadable(path, rules, problems)
         if problems:  # duplicate keys, tags: what the loader reports
-            return self.invalid(loaded, rules, problems)
+            return self.damaged(loaded, rules, problems)
         content, found = validate_file(loaded, rules)
         if content is None:
-            return self.invalid(loaded, rules, [], found)
+            return self.invalid(loaded, rules, found)
         return FileResult(Document(loaded, content), found)
 
     # What becomes of a file that cannot be used as it is: strictly, it is left out.
@@ -115,15 +115,17 @@ class Reader:
     def unreadable(self, path: Path, rules: dict[str, Any], problems: list[Finding]) -> FileResult:
         return FileResult(None, problems, parsed=False)
 
-    def invalid(
-        self,
-        loaded: LoadedFile,
-        rules: dict[str, Any],
-        problems: list[Finding],
-        found: list[Finding] | None = None,
+    def damaged(
+        self, loaded: LoadedFile, rules: dict[str, Any], problems: list[Finding]
     ) -> FileResult:
-        """`problems`: the loader's; `found`: the validation's (None: not validated)."""
-        return FileResult(None, [*problems, *(found or [])])
+        """Parsed, but with problems the loader reports (duplicate keys, tags)."""
+        return FileResult(None, problems)
+
+    def invalid(
+        self, loaded: LoadedFile, rules: dict[str, Any], found: list[Finding]
+    ) -> FileResult:
+        """Parsed, but not valid by `rules`."""
+        return FileResult(None, found)
 
     def forget(self, known: set[Path]) -> None:
         """The files of this read are `known` (a reader keeping files drops the others)."""

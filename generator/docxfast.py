@@ -31,7 +31,8 @@ from generator.zipraw import Member, deflate, write_zip
 STUBBED = ("word/styles.xml", "word/stylesWithEffects.xml")
 # Modules whose code decides the typeset bytes (with the template and the preset).
 SHELL_SOURCES = (
-    "docxfast.py", "typeset.py", "typeset_tables.py", "fonts.py", "ooxml.py", "zipraw.py",
+    "docxfast.py", "typeset.py", "typeset_tables.py", "typeset_letters.py", "fonts.py",
+    "ooxml.py", "zipraw.py",
 )  # fmt: skip
 
 

@@ -247,20 +247,18 @@ class LenientReader(Reader):
         content, ids = fill(empty, {}, rules, self.registry, problems, message)
         return FileResult(Document(empty, content), problems, ids, parsed=False)
 
-    def invalid(
-        self,
-        loaded: LoadedFile,
-        rules: dict[str, Any],
-        problems: list[Finding],
-        found: list[Finding] | None = None,
+    def damaged(
+        self, loaded: LoadedFile, rules: dict[str, Any], problems: list[Finding]
     ) -> FileResult:
-        if found is None:  # the loader's problems (duplicate keys, tags): validate what is left
-            _, found = validate_file(loaded, rules)
-            lines = {p.line for p in problems}
-            found = [f for f in found if f.line not in lines]
-        findings = [*problems, *found]
-        content, ids = fill(loaded, loaded.data, rules, self.registry, findings, "值无效")
-        return FileResult(Document(loaded, content), findings, ids)
+        _, found = validate_file(loaded, rules)  # what is left, but on the loader's lines
+        lines = {p.line for p in problems}
+        return self.invalid(loaded, rules, [*problems, *(f for f in found if f.line not in lines)])
+
+    def invalid(
+        self, loaded: LoadedFile, rules: dict[str, Any], found: list[Finding]
+    ) -> FileResult:
+        content, ids = fill(loaded, loaded.data, rules, self.registry, found, "值无效")
+        return FileResult(Document(loaded, content), found, ids)
 
 
 def clean_findings(findings: Iterable[Finding]) -> list[Finding]:

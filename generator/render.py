@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, overload
+from typing import Any
 
 import jinja2
 
@@ -128,7 +128,7 @@ class Image:
 
 
 class Rendered:
-    """A filled template kept in memory (`render_docx(..., keep=True)`): `docx` is its
+    """A filled template kept in memory (`fill_template`): `docx` is its
     python-docx Document and `styles` the template's styles (the live preview reads its HTML
     from them); `to_bytes()` gives the .docx that render_docx returns."""
 
@@ -171,29 +171,18 @@ class Rendered:
         return typeset_docx(data, self.preset)  # 公文 typesetting
 
 
-@overload
 def render_docx(
-    template: Path,
-    context: Mapping[str, Any],
-    images: Mapping[str, Image] | None = None,
-    keep: Literal[False] = False,
-) -> bytes: ...
-@overload
-def render_docx(
-    template: Path,
-    context: Mapping[str, Any],
-    images: Mapping[str, Image] | None = None,
-    *,
-    keep: Literal[True],
-) -> Rendered: ...
-def render_docx(
-    template: Path,
-    context: Mapping[str, Any],
-    images: Mapping[str, Image] | None = None,
-    keep: bool = False,
-) -> bytes | Rendered:
-    """Render one template to .docx bytes (deterministic: fixed zip timestamps); with `keep`,
-    the filled template itself (`Rendered`), its bytes on demand."""
+    template: Path, context: Mapping[str, Any], images: Mapping[str, Image] | None = None
+) -> bytes:
+    """Render one template to .docx bytes (deterministic: fixed zip timestamps)."""
+    return fill_template(template, context, images).to_bytes()
+
+
+def fill_template(
+    template: Path, context: Mapping[str, Any], images: Mapping[str, Image] | None = None
+) -> Rendered:
+    """Render one template, kept in memory: its bytes on demand (render_docx), its document
+    for whoever reads it there (the live preview's HTML)."""
     from docx.shared import Cm
     from docxtpl import InlineImage
 
@@ -228,8 +217,7 @@ def render_docx(
         ) from exc
     except Exception as exc:  # noqa: BLE001 - a filter refusing a value names it
         raise TemplateError(f"模板 {template.name} 无法生成：{exc}") from exc
-    rendered = Rendered(tpl, entry, getattr(full.get("style"), "fonts", None))
-    return rendered if keep else rendered.to_bytes()
+    return Rendered(tpl, entry, getattr(full.get("style"), "fonts", None))
 
 
 PLAIN_ENV = "GENERATOR_PLAIN_RENDER"

@@ -16,12 +16,12 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, overload
+from typing import Any
 
 from generator import chartcache, diskcache
 from generator.chartset import ChartSpec, chart_specs, draw_chart
 from generator.derive import Report
-from generator.render import Image, Rendered, render_docx
+from generator.render import Image, Rendered, fill_template
 from generator.templatedirs import template_path
 from generator.workers import make_pool, warm_charts, warm_documents
 
@@ -109,37 +109,19 @@ def base_context(report: Report) -> dict[str, Any]:
     return {"r": report, "d": report.department, "f": report.finance, "ev": report.evaluation}
 
 
-@overload
 def render_job(
-    job: Any,
-    report: Report,
-    images: dict[str, Image],
-    templates: Templates | None = None,
-    keep: Literal[False] = False,
-) -> bytes: ...
-@overload
-def render_job(
-    job: Any,
-    report: Report,
-    images: dict[str, Image],
-    templates: Templates | None = None,
-    *,
-    keep: Literal[True],
-) -> Rendered: ...
-def render_job(
-    job: Any,
-    report: Report,
-    images: dict[str, Image],
-    templates: Templates | None = None,
-    keep: bool = False,
-) -> bytes | Rendered:
-    """One document of the year (the build's and the live preview's): its template filled
-    with the report and the job's own context; `keep`: as render_docx's."""
-    path = template_path(job.template, templates)
+    job: Any, report: Report, images: dict[str, Image], templates: Templates | None = None
+) -> bytes:
+    return fill_job(job, report, images, templates).to_bytes()
+
+
+def fill_job(
+    job: Any, report: Report, images: dict[str, Image], templates: Templates | None = None
+) -> Rendered:
+    """One document of the year (the build's and the live preview's), kept in memory: its
+    template filled with the report and the job's own context."""
     context = {**base_context(report), **dict(job.extra)}
-    if keep:
-        return render_docx(path, context, images, keep=True)
-    return render_docx(path, context, images)
+    return fill_template(template_path(job.template, templates), context, images)
 
 
 def draw_specs(specs: list[ChartSpec]) -> list[bytes]:

@@ -34,7 +34,7 @@ from generator.preview.htmldoc import TableCache, document_to_html
 from generator.preview.server import HOST, safe_join
 from generator.preview.watch import Watcher
 from generator.render import Image
-from generator.scheduler import render_job
+from generator.scheduler import fill_job
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "2023"
@@ -297,7 +297,7 @@ def test_a_year_without_self_evaluation_previews(tmp_path: Path) -> None:
         doc = _render(engine, "disclosure")
         assert doc.error == "" and "第一部分" in text_of(doc.html)
         assert "⟦" not in doc.html and "【待填" not in doc.html
-        kept = render_job(doc.job, engine.report, engine.images, keep=True)
+        kept = fill_job(doc.job, engine.report, engine.images)
         built = _render_job(doc.job, prepare(data)[0], engine.images)
         assert members(kept.to_bytes()) == members(built)
     finally:
@@ -342,7 +342,7 @@ def test_the_preview_renders_what_the_build_writes(report) -> None:
     for job in plan_documents(report):
         built = members(_render_job(job, report, images))
         for _ in range(2):  # cold, then with the compiled template kept
-            kept = render_job(job, report, images, keep=True)
+            kept = fill_job(job, report, images)
             assert members(kept.to_bytes()) == built, job.title
 
 
@@ -355,7 +355,7 @@ def test_rendering_keeps_docxtpl_listing_rules(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     rep = prepare(data)[0]
     job = next(j for j in plan_documents(rep) if j.kind == "letter" and j.project is None)
-    kept = render_job(job, rep, {}, keep=True)
+    kept = fill_job(job, rep, {})
     assert members(kept.to_bytes()) == members(_render_job(job, rep, {}))
     assert "第一行<br>第二行" in document_to_html(kept.docx, styles=kept.styles).html
 

@@ -24,6 +24,7 @@ OUT = Path(__file__).resolve().parent.parent / "templates"
 Y = "{{ r.year }}"
 P = "{{ r.previous_year }}"
 DEPT = "{{ d.name }}"
+K = "{{ style.kind }}"  # 部门 / 单位
 
 
 def part_one(doc) -> None:
@@ -205,9 +206,9 @@ def part_two_other(doc) -> None:
     para(doc, "{%p endif %}")
     para(doc, "{%p if ev %}")
     para(doc, f"{Y}年度组织一般公共预算、政府性基金预算、国有资本经营预算以及资本资产、债券资金等"
-              f"全面开展绩效自评，形成{Y}年{DEPT}（部门）整体（含部门预算项目）绩效自评报告、"
+              f"全面开展绩效自评，形成{Y}年{DEPT}（{K}）整体（含{K}预算项目）绩效自评报告、"
               "{{ r.letters|map(attribute='project.name')|join('、') }}等专项预算项目绩效自评报告，"
-              f"其中，{DEPT}部门整体（含部门预算项目）绩效自评得分为{{{{ ev.scores.total|score }}}}分，"
+              f"其中，{DEPT}{K}整体（含{K}预算项目）绩效自评得分为{{{{ ev.scores.total|score }}}}分，"
               "绩效自评综述：{{ ev.texts.quality|trim('。') }}；{% for l in r.letters %}"
               "{{ l.project.name }}专项预算项目绩效自评得分为{{ l.scores.total|score }}分，"
               "绩效自评综述：{{ l.texts.conclusion }}{% endfor %}绩效自评报告详见附件（第四部分）。")

@@ -5,7 +5,7 @@ One worker thread does the work, so rendering never fights itself for the interp
      files whose stamp changed are read again; a few ms);
   2. take the build's chart specs; a chart whose content key changed is drawn (by the build's
      `draw_chart`) in a warm process;
-  3. render the documents with the build's own templates and `render_job`, the one the
+  3. render the documents with the build's own templates and `fill_job`, the one the
      browser shows first, the others after it (the page can switch to any at once);
   4. convert each .docx to HTML and tell the page (Server-Sent Events) what changed.
 What is kept is in state.py, the problems panel in problems.py, rendering in rendering.py.
@@ -33,7 +33,7 @@ from generator.preview.problems import ProblemList
 from generator.preview.rendering import Labels, real_images, stand_ins
 from generator.preview.state import Computed, DocState, compute, doc_id, stamp, why
 from generator.render import Image
-from generator.scheduler import render_job
+from generator.scheduler import fill_job, render_job
 from generator.templatedirs import template_dirs, template_path
 
 __all__ = ["TEMPLATES", "DocState", "Engine"]
@@ -196,7 +196,7 @@ class Engine:
             return None, "数据无法计算，暂无文档"
         try:
             with lenient_decimals():
-                rendered = render_job(doc.job, report, images, self.template_dirs, keep=True)
+                rendered = fill_job(doc.job, report, images, self.template_dirs)
             middle = time.perf_counter()
             result = document_to_html(rendered.docx, self.labels.image_html,
                                       self.labels.placeholder_html, doc.cache, rendered.styles)
