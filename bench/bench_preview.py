@@ -34,9 +34,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LINE = re.compile(r"^(  income_total: )([0-9.]+)(.*)$", re.M)
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--window-size=1400,900")
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1400,900",
+)
 
 
 def free_port() -> int:
@@ -85,7 +93,10 @@ class Client:
 def start_preview(data: Path, port: int, out: Path) -> subprocess.Popen[str]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "generator", "preview", str(data), "--port", str(port)],
-        cwd=out, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        cwd=out,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
         env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
     )
     assert proc.stdout is not None
@@ -140,13 +151,13 @@ def bench(data: Path, edits: int, browser: bool) -> dict[str, list[float]]:
             seen_charts = chart_urls("".join(doc["parts"]))
             for i in range(edits):
                 previous = Decimal("700") + Decimal(i) * Decimal("3.17")
-                text = LINE.sub(lambda m, p=previous: f"{m.group(1)}{p}{m.group(3)}", original,
-                                count=1)
+                text = LINE.sub(
+                    lambda m, p=previous: f"{m.group(1)}{p}{m.group(3)}", original, count=1
+                )
                 want = expected_change(income, previous)
                 while not events.empty():
                     events.get_nowait()
-                marks = len(driver.execute_script("return window.preview.timings")) \
-                    if driver else 0
+                marks = len(driver.execute_script("return window.preview.timings")) if driver else 0
                 start = time.time()
                 finance.write_text(text, encoding="utf-8")
                 while True:
@@ -192,8 +203,9 @@ def open_browser(port: int, doc: str):  # pragma: no cover - needs Chromium
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")
-                                              or "/usr/bin/chromedriver"), options=options)
+    driver = webdriver.Chrome(
+        service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options
+    )
     driver.get(f"http://127.0.0.1:{port}/#{doc}")
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -208,7 +220,8 @@ def page_latency(driver, marks: int, want: str) -> float:  # pragma: no cover
     while time.monotonic() < deadline:
         timings = driver.execute_script("return window.preview.timings")
         if len(timings) > marks and want in driver.execute_script(
-                "return document.querySelector('#doc').textContent"):
+            "return document.querySelector('#doc').textContent"
+        ):
             return float(timings[-1])
         time.sleep(0.01)
     raise SystemExit("页面没有刷新")
@@ -218,20 +231,29 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT / "data" / "2023")
     parser.add_argument("--edits", type=int, default=9)
-    parser.add_argument("--browser", action="store_true",
-                        help="also measure in headless Chromium (selenium)")
+    parser.add_argument(
+        "--browser", action="store_true", help="also measure in headless Chromium (selenium)"
+    )
     args = parser.parse_args()
     results = bench(args.data.resolve(), args.edits, args.browser)
     print(f"保存一处数字到预览刷新（{args.edits} 次修改，finance.yaml previous.income_total）")
-    names = {"text": "文档文字就绪", "charts": "含重绘图表", "page": "浏览器页面已替换",
-             "server detect": "其中：发现修改", "server pipeline": "其中：读取计算审核",
-             "server render": "其中：生成文档+HTML", "server html": "其中：转为 HTML",
-             "server ready": "服务端就绪"}
+    names = {
+        "text": "文档文字就绪",
+        "charts": "含重绘图表",
+        "page": "浏览器页面已替换",
+        "server detect": "其中：发现修改",
+        "server pipeline": "其中：读取计算审核",
+        "server render": "其中：生成文档+HTML",
+        "server html": "其中：转为 HTML",
+        "server ready": "服务端就绪",
+    }
     for key, values in results.items():
         if not values:
             continue
-        print(f"  {names.get(key, key):<12} 中位数 {statistics.median(values):.3f} 秒  "
-              f"最快 {min(values):.3f}  最慢 {max(values):.3f}")
+        print(
+            f"  {names.get(key, key):<12} 中位数 {statistics.median(values):.3f} 秒  "
+            f"最快 {min(values):.3f}  最慢 {max(values):.3f}"
+        )
     return 0
 
 

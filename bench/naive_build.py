@@ -26,7 +26,13 @@ def naive_build(data_dir: Path, out: Path) -> int:
 
     from generator import pipeline
     from generator.annex import AnnexTables
-    from generator.build import _chart_path, base_context, plan_documents, workbook_bytes, workbook_path
+    from generator.build import (
+        _chart_path,
+        base_context,
+        plan_documents,
+        workbook_bytes,
+        workbook_path,
+    )
     from generator.chartset import chart_specs, draw_chart
     from generator.fonts_probe import require_cjk_font
     from generator.render import FILTERS, FUNCTIONS, score_lines

@@ -44,6 +44,11 @@ def departments(source: Path, count: int, target: Path) -> list[Path]:
     for i in range(count):
         folder = target / f"部门{i + 1:02d}" / source.resolve().name
         shutil.copytree(source, folder)
+        department = folder / "department.yaml"
+        text = department.read_text(encoding="utf-8")
+        name = yaml.safe_load(text)["name"]
+        department.write_text(text.replace(f"name: {name}", f"name: {name}{i + 1:02d}", 1),
+                              encoding="utf-8")  # fmt: skip
         made.append(folder.parent)
     return made
 

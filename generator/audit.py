@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import difflib
 from collections.abc import Iterator
 from decimal import Decimal
@@ -99,15 +100,19 @@ def _evaluation(data: Dataset, report: Report) -> Iterator[Finding]:
 def _letter_date(doc: Document, date: str) -> Iterator[Finding]:
     """The letters' 成文日期 (GB/T 9704): present, and a date cn_date can print."""
     if not date:
-        yield warning(
-            doc.name, doc.line("date"), "date", "自评报告的函没有成文日期（self_evaluation.yaml date）",
-            "pending",
-        )
-    elif not DATE.match(date):
-        yield warning(
-            doc.name, doc.line("date"), "date",
-            f"成文日期“{date}”不是日期（写作 2024年6月30日 或 2024-06-30），照原样印出", "date",
-        )
+        message = "自评报告的函没有成文日期（self_evaluation.yaml date）"
+        yield warning(doc.name, doc.line("date"), "date", message, "pending")
+    elif not _is_date(date):
+        message = f"成文日期“{date}”不是日期（写作 2024年6月30日 或 2024-06-30），照原样印出"
+        yield warning(doc.name, doc.line("date"), "date", message, "date")
+
+
+def _is_date(text: str) -> bool:
+    match = DATE.match(text)
+    try:
+        return match is not None and bool(datetime.date(*(int(g) for g in match.groups())))
+    except ValueError:
+        return False
 
 
 def _projects(data: Dataset, report: Report) -> Iterator[Finding]:

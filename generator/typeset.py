@@ -65,7 +65,9 @@ def typeset_docx(data: bytes, preset: str | None = None) -> bytes:
 def typeset_shared(parts: Parts, preset: str | None = None) -> fonts.FontPreset:
     """Every part but the document's own: the same for every document of a template, so
     render.py typesets them once per template and reuses the result. Each part is changed
-    only from its own content and the preset; returns the preset chosen."""
+    only from its own content and the preset; returns the preset chosen. (Every step of
+    typeset_docx belongs here or in typeset_own: generator/docxfast.py runs the two apart, and
+    tests/test_cache.py checks its bytes against typeset_docx's.)"""
     styles = parts.tree("word/styles.xml")
     chosen = fonts.get_preset(preset or fonts.detect_preset(styles))
     for name, apply in fonts.PART_APPLIERS.items():

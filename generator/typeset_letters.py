@@ -25,7 +25,7 @@ def width(text: str) -> float:
     a quarter wherever Chinese meets a digit or a Latin letter (2024年6月30日: 7¾)."""
     chars = [char for char in text if not char.isspace()]
     total = sum(0.5 if char.isascii() else 1.0 for char in chars)
-    for a, b in zip(chars, chars[1:]):
+    for a, b in zip(chars, chars[1:], strict=False):
         if _latin(a) != _latin(b) and _cjk(a if _latin(b) else b):
             total += AUTOSPACE
     return total

@@ -75,12 +75,11 @@ def warm_documents() -> None:
 
 
 def warm_charts() -> None:
-    """As `warm_documents`, and matplotlib with the Agg backend for the chart worker."""
+    """As `warm_documents`, and what the charts draw with (matplotlib's figure and its Agg
+    canvas; the charts do without pyplot) for the chart worker."""
     warm_documents()
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot  # noqa: F401
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
 
 
 def make_pool(count: int, warm: Callable[[], None]) -> ProcessPoolExecutor:

@@ -84,7 +84,9 @@ def test_attachment_note_items_align_under_the_first_number(built: Built) -> Non
             assert {n.style.name for n in notes} == {"Attachment Note"}
             # 附件 two characters in; "1．" after 附件：; "2．" under "1．"; a wrapped name under
             # the first character of the name ("1" is half a character, "．" a whole one)
-            start = twips(inherited(first, "left_indent")) + twips(first.paragraph_format.first_line_indent)
+            start = twips(inherited(first, "left_indent")) + twips(
+                first.paragraph_format.first_line_indent
+            )
             assert start == 2 * CHAR
             number = start + 3 * CHAR
             second_start = twips(second.paragraph_format.left_indent) + twips(
@@ -117,7 +119,9 @@ def test_signature_sits_over_the_date_with_room_for_the_seal(built: Built) -> No
             middle = twips(inherited(date, "right_indent")) + width(shown) * CHAR / 2
             over = twips(signature.paragraph_format.right_indent) + width(signature.text) * CHAR / 2
             assert abs(middle - over) <= 1, (path.name, middle, over)
-            assert signature.paragraph_format.keep_with_next or inherited(signature, "keep_with_next")
+            assert signature.paragraph_format.keep_with_next or inherited(
+                signature, "keep_with_next"
+            )
 
 
 def test_undated_letters_keep_the_date_line_and_data_2023_warns(built: Built, data: Path) -> None:
@@ -137,7 +141,9 @@ def test_undated_letters_keep_the_date_line_and_data_2023_warns(built: Built, da
 def dated(data: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
     """data/2023 with an ISO 成文日期."""
     root = tmp_path_factory.mktemp("dated")
-    data = copy_data(data, root / "2023", {"self_evaluation.yaml": [("date: ''", "date: 2024-06-30")]})
+    data = copy_data(
+        data, root / "2023", {"self_evaluation.yaml": [("date: ''", "date: 2024-06-30")]}
+    )
     return build_into(data, root / "out")
 
 
@@ -171,7 +177,9 @@ def test_cn_date(raw: str, shown: str) -> None:
 
 
 def test_a_date_that_is_not_one_is_reported(data: Path, tmp_path: Path) -> None:
-    data = copy_data(data, tmp_path / "2023", {"self_evaluation.yaml": [("date: ''", "date: 六月底")]})
+    data = copy_data(
+        data, tmp_path / "2023", {"self_evaluation.yaml": [("date: ''", "date: 六月底")]}
+    )
     dataset, _ = read_dataset(data)
     (found,) = [f for f in audit_report(dataset, derive_report(dataset)) if f.field == "date"]
     assert found.level == Level.WARNING and "六月底" in found.message
@@ -207,7 +215,9 @@ def test_letter_headings_follow_the_hierarchy(built: Built) -> None:
     styles = {p.text: p.style.name for p in paragraphs(path)}
     for text, level in HEADINGS.items():
         assert styles[text] == f"Heading {level}", text
-    run_in = next(p for p in paragraphs(path) if p.text.startswith("（一）项目资金申报及批复情况。"))
+    run_in = next(
+        p for p in paragraphs(path) if p.text.startswith("（一）项目资金申报及批复情况。")
+    )
     head = run_in.runs[0]
     assert head.text == "（一）项目资金申报及批复情况。"
     assert role_of(head._r.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))) == "kai"
@@ -222,7 +232,10 @@ def test_letter_headings_follow_the_hierarchy(built: Built) -> None:
 
 
 def header_flags(table) -> list[bool]:
-    return [tr.trPr is not None and tr.trPr.find(qn("w:tblHeader")) is not None for tr in table._tbl.tr_lst]
+    return [
+        tr.trPr is not None and tr.trPr.find(qn("w:tblHeader")) is not None
+        for tr in table._tbl.tr_lst
+    ]
 
 
 def cell_texts(table, row: int) -> list[str]:
@@ -280,7 +293,9 @@ def test_each_self_evaluation_table_starts_a_page(built: Built) -> None:
     """In the disclosure's 附表 each 自评表 after the first opens a new page (the first follows
     the 附表 heading, which does); in the letters the 附件 label before each table does."""
     ps = paragraphs(built.out / DISCLOSURE)
-    heading = next(i for i, p in enumerate(ps) if p.text.startswith("附表：部门预算项目支出绩效自评表"))
+    heading = next(
+        i for i, p in enumerate(ps) if p.text.startswith("附表：部门预算项目支出绩效自评表")
+    )
     assert inherited(ps[heading], "page_break_before")
     titles = [i for i, p in enumerate(ps) if p.text == PROJECT_TITLE]
     assert len(titles) == 24 + 2

@@ -86,11 +86,25 @@ def test_safe_join_allows_files_below_the_root(tree: Path) -> None:
     assert safe_join(tree, "inside-link.yaml") == (tree / "finance.yaml").resolve()
 
 
-@pytest.mark.parametrize("relative", [
-    "..", "../secret.txt", "projects/../../secret.txt", "projects/..", "./finance.yaml",
-    "/etc/passwd", "//etc/passwd", "C:/Windows/win.ini", "c:secret", "..\\secret.txt",
-    "projects\\..\\..\\secret.txt", "finance.yaml\x00.png", "", "projects//01-项目.yaml",
-])
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "..",
+        "../secret.txt",
+        "projects/../../secret.txt",
+        "projects/..",
+        "./finance.yaml",
+        "/etc/passwd",
+        "//etc/passwd",
+        "C:/Windows/win.ini",
+        "c:secret",
+        "..\\secret.txt",
+        "projects\\..\\..\\secret.txt",
+        "finance.yaml\x00.png",
+        "",
+        "projects//01-项目.yaml",
+    ],
+)
 def test_safe_join_refuses_escapes(tree: Path, relative: str) -> None:
     assert safe_join(tree, relative) is None
 
@@ -141,11 +155,16 @@ def test_registry_keeps_ids_stable_by_file_and_field() -> None:
 def broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """2023 with a missing amount (基本工资 of 表6), an invalid amount (last year's 收入总计) and
     a missing text."""
-    return copy_data(tmp_path_factory.mktemp("broken") / "2023", {
-        "finance.yaml": [("{code: '30101', amount: 95.35}", "{code: '30101'}"),
-                         ("  income_total: 753.82 ", "  income_total: 七百 ")],
-        "department.yaml": [("short_name: 区委组织部", "short_name:")],
-    })
+    return copy_data(
+        tmp_path_factory.mktemp("broken") / "2023",
+        {
+            "finance.yaml": [
+                ("{code: '30101', amount: 95.35}", "{code: '30101'}"),
+                ("  income_total: 753.82 ", "  income_total: 七百 "),
+            ],
+            "department.yaml": [("short_name: 区委组织部", "short_name:")],
+        },
+    )
 
 
 BASIC = "basic_by_economic.items[1].amount"  # the missing 基本工资
@@ -178,6 +197,41 @@ def test_build_stays_strict(broken: Path) -> None:
         prepare(broken)
 
 
+def test_one_prepare_in_two_modes(broken: Path) -> None:
+    """The build's prepare, leniently: the errors are findings and placeholders, not a stop."""
+    from generator import pipeline
+
+    with pytest.raises(DataError) as strict:
+        pipeline.prepare(broken)
+    report, findings = pipeline.prepare(broken, lenient=True)
+    assert {f.field for f in strict.value.findings if f.is_error} <= {f.field for f in findings}
+    assert isinstance(report.finance.income_change.previous, Missing)
+    assert not any("⟦" in f.message for f in findings)  # audit findings restating one: left out
+
+
+def test_what_cannot_be_derived_stops_even_the_lenient_mode(broken: Path, monkeypatch) -> None:
+    from generator import pipeline
+
+    def fail(dataset: object) -> None:
+        raise ValueError("无法相加")
+
+    engine = Engine(broken, broken.parent / "out-derive", chart_workers=0)
+    try:
+        engine.recompute()
+        last = engine.report
+        monkeypatch.setattr(pipeline, "derive_report", fail)
+        with pytest.raises(DataError) as caught:
+            pipeline.prepare(broken, lenient=True)
+        first = caught.value.findings[0]
+        assert first.code == "derive" and "无法相加" in first.message
+        assert any(f.field == BASIC for f in caught.value.findings)  # and the reader's findings
+        engine.recompute()  # the preview shows the last report, and why
+        assert engine.report is last and engine.stale_report
+        assert any("无法相加" in p["message"] for p in engine.state()["problems"])
+    finally:
+        engine.close()
+
+
 @pytest.fixture(scope="module")
 def broken_engine(broken: Path):
     engine = Engine(broken, broken.parent / "out", chart_workers=0)
@@ -187,14 +241,14 @@ def broken_engine(broken: Path):
 
 
 def _render(engine: Engine, kind: str, project: str | None = None):
-    doc = next(d for d in engine.docs.values()
-               if d.job.kind == kind and d.job.project == project)
+    doc = next(d for d in engine.docs.values() if d.job.kind == kind and d.job.project == project)
     engine.render(doc)
     return doc
 
 
-def test_invalid_values_preview_as_placeholders_naming_their_field(broken_engine: Engine,
-                                                                    broken: Path) -> None:
+def test_invalid_values_preview_as_placeholders_naming_their_field(
+    broken_engine: Engine, broken: Path
+) -> None:
     doc = _render(broken_engine, "disclosure")
     assert doc.error == ""
     html = doc.html
@@ -224,8 +278,10 @@ def test_problems_link_to_the_placeholder_in_the_document(broken_engine: Engine)
     target = basic["target"]
     disclosure = next(d for d in broken_engine.docs.values() if d.job.kind == "disclosure")
     assert target["doc"] == disclosure.id
-    assert any(f'data-ph="{i}"' in disclosure.html or f'data-ph="{i} ' in disclosure.html
-               for i in target["ph"])
+    assert any(
+        f'data-ph="{i}"' in disclosure.html or f'data-ph="{i} ' in disclosure.html
+        for i in target["ph"]
+    )
     # audit findings that only restate a placeholder are left out
     assert not any("⟦" in p["message"] or "NaN" in p["message"] for p in problems)
 
@@ -250,8 +306,9 @@ def test_missing_file_still_previews(tmp_path: Path) -> None:
     try:
         engine.recompute()
         problems = engine.state()["problems"]
-        assert any(p["file"].endswith("department.yaml") and p["message"] == "缺少文件"
-                   for p in problems)
+        assert any(
+            p["file"].endswith("department.yaml") and p["message"] == "缺少文件" for p in problems
+        )
         doc = _render(engine, "disclosure")
         assert doc.error == "" and "第一部分" in text_of(doc.html)
         assert "【待填：name】" in doc.html
@@ -310,9 +367,12 @@ def test_reader_rereads_only_the_changed_file(tmp_path: Path) -> None:
     reader.read()
     first = reader.reads
     path = data / "finance.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("  income_total: 753.82 ",
-                                                              "  income_total: 700 ", 1),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "  income_total: 753.82 ", "  income_total: 700 ", 1
+        ),
+        encoding="utf-8",
+    )
     dataset, _ = reader.read()
     assert reader.reads == first + 1
     assert dataset["finance.yaml"]["previous"]["income_total"] == Decimal(700)
@@ -350,8 +410,11 @@ def test_rendering_keeps_docxtpl_listing_rules(tmp_path: Path) -> None:
     """Line breaks and tabs in the data go through docxtpl's resolve_listing as in the build."""
     data = copy_data(tmp_path / "2023")
     path = data / "self_evaluation.yaml"
-    text = re.sub(r"(?m)^problems: .*$", lambda _m: 'problems: "第一行\\n第二行\\t制表"',
-                  path.read_text(encoding="utf-8"))
+    text = re.sub(
+        r"(?m)^problems: .*$",
+        lambda _m: 'problems: "第一行\\n第二行\\t制表"',
+        path.read_text(encoding="utf-8"),
+    )
     path.write_text(text, encoding="utf-8")
     rep = prepare(data)[0]
     job = next(j for j in plan_documents(rep) if j.kind == "letter" and j.project is None)
@@ -364,8 +427,9 @@ def test_chart_keys_follow_their_inputs(tmp_path: Path, report) -> None:
     before = {r.name: r.key for r in capture(report)}
     assert len(set(before.values())) == 7
     assert before == {r.name: r.key for r in capture(report)}  # stable
-    data = copy_data(tmp_path / "2023",
-                     {"finance.yaml": [("  income_total: 753.82 ", "  income_total: 700 ")]})
+    data = copy_data(
+        tmp_path / "2023", {"finance.yaml": [("  income_total: 753.82 ", "  income_total: 700 ")]}
+    )
     after = {r.name: r.key for r in capture(prepare(data)[0])}
     changed = {name for name in before if before[name] != after[name]}
     assert changed == {"totals"}
@@ -461,8 +525,13 @@ def docx_to_html(data: bytes, cache: TableCache | None = None):
 
 def test_docx_to_html_in_reading_order_with_spans_and_images() -> None:
     html = docx_to_html(_sample_docx()).html
-    assert html.index("第一部分 概况") < html.index("912.26") < html.index("横向合并") \
-        < html.index("之后的段落") < html.index("<img")
+    assert (
+        html.index("第一部分 概况")
+        < html.index("912.26")
+        < html.index("横向合并")
+        < html.index("之后的段落")
+        < html.index("<img")
+    )
     assert re.search(r"<h2[^>]*>第一部分 概况</h2>", html)
     assert re.search(r'<td colspan="2"[^>]*>.*?横向合并', html)
     assert re.search(r'<td rowspan="2"[^>]*>.*?纵向合并', html)
@@ -513,23 +582,26 @@ def test_server_listens_on_loopback_only(preview: Preview) -> None:
     assert preview.url.startswith("http://127.0.0.1:")
 
 
-@pytest.mark.parametrize("path", [
-    "/files/data/../../../../etc/passwd",
-    "/files/data/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
-    "/files/data/..%2f..%2f..%2fetc%2fpasswd",
-    "/files/data//etc/passwd",
-    "/files/data/%2fetc%2fpasswd",
-    "/files/templates/../data/finance.yaml",
-    "/files/output/../../outside.txt",
-    "/files/etc/passwd",
-    "/files/../outside.txt",
-    "/source/../outside.txt",
-    "/source/%2e%2e/outside.txt",
-    "/source/..%5coutside.txt",
-    "/source//etc/passwd",
-    "/files/data/link.yaml",
-    "/source/link.yaml",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/files/data/../../../../etc/passwd",
+        "/files/data/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/files/data/..%2f..%2f..%2fetc%2fpasswd",
+        "/files/data//etc/passwd",
+        "/files/data/%2fetc%2fpasswd",
+        "/files/templates/../data/finance.yaml",
+        "/files/output/../../outside.txt",
+        "/files/etc/passwd",
+        "/files/../outside.txt",
+        "/source/../outside.txt",
+        "/source/%2e%2e/outside.txt",
+        "/source/..%5coutside.txt",
+        "/source//etc/passwd",
+        "/files/data/link.yaml",
+        "/source/link.yaml",
+    ],
+)
 def test_requests_cannot_read_outside_the_three_folders(preview: Preview, path: str) -> None:
     status, body = _get(preview, path)
     assert status in (403, 404)
@@ -626,8 +698,10 @@ def test_watcher_reports_changed_files(tmp_path: Path) -> None:
     assert len(seen) == 2
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
-                    reason="LibreOffice (soffice) is not installed")
+@pytest.mark.skipif(
+    shutil.which("soffice") is None and shutil.which("libreoffice") is None,
+    reason="LibreOffice (soffice) is not installed",
+)
 def test_pdf_of_a_document_through_libreoffice(preview: Preview) -> None:
     state = json.loads(_get(preview, "/api/state")[1])
     table = next(d for d in state["docs"] if d["kind"] == "table")

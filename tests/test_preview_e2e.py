@@ -24,9 +24,17 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "2023"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-         "--no-first-run", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--window-size=1400,1000")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1400,1000",
+)
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None or CHROMEDRIVER is None,
@@ -46,16 +54,24 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     data = root / "2023"
     shutil.copytree(DATA, data)
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p),
+    }
     proc = subprocess.Popen(
         [sys.executable, "-m", "generator", "preview", str(data), "--port", str(port)],
-        cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()
-        assert f"http://127.0.0.1:{port}/" in line, line + (proc.stderr.read() if proc.stderr
-                                                             else "")
+        assert f"http://127.0.0.1:{port}/" in line, line + (
+            proc.stderr.read() if proc.stderr else ""
+        )
         yield f"http://127.0.0.1:{port}/", data
     finally:
         proc.terminate()
@@ -111,9 +127,7 @@ def set_previous_total(
     start = next(i for i, line in enumerate(lines) if line.startswith("previous:"))
     found = []
     for key in keys:
-        index = next(
-            i for i in range(start + 1, len(lines)) if lines[i].startswith(f"  {key}:")
-        )
+        index = next(i for i in range(start + 1, len(lines)) if lines[i].startswith(f"  {key}:"))
         comment = lines[index].split("#", 1)
         tail = f"  # {comment[1].strip()}\n" if len(comment) > 1 else "\n"
         lines[index] = f"  {key}: {value}{tail}"
@@ -125,17 +139,28 @@ def set_previous_total(
 def test_live_preview_in_chromium(served: tuple[str, Path], browser: Any) -> None:
     url, data = served
     browser.get(url)
-    wait_for(lambda: "收、支总计各增加158.44万元，增长21%" in doc_text(browser),
-             "决算公开显示原来的变动数字")
-    wait_for(lambda: browser.execute_script(
-        "return [...document.querySelectorAll('#doc img.chart')]"
-        ".filter(i => i.complete && i.naturalWidth > 0).length") == 7, "七张图表都已显示")
+    wait_for(
+        lambda: "收、支总计各增加158.44万元，增长21%" in doc_text(browser),
+        "决算公开显示原来的变动数字",
+    )
+    wait_for(
+        lambda: (
+            browser.execute_script(
+                "return [...document.querySelectorAll('#doc img.chart')]"
+                ".filter(i => i.complete && i.naturalWidth > 0).length"
+            )
+            == 7
+        ),
+        "七张图表都已显示",
+    )
     browser.execute_script("window.__sameDocument = 42")
 
     # one amount changes: the derived figures follow without a reload by the test
     set_previous_total(data, "700")
-    wait_for(lambda: "收、支总计各增加212.26万元，增长30%" in doc_text(browser),
-             "修改上年支出总计后，页面自动显示新的增减额和增长率")
+    wait_for(
+        lambda: "收、支总计各增加212.26万元，增长30%" in doc_text(browser),
+        "修改上年支出总计后，页面自动显示新的增减额和增长率",
+    )
     assert browser.execute_script("return window.__sameDocument") == 42
     assert "158.44" not in doc_text(browser).split("收、支总计各增加", 1)[1][:20]
     assert browser.execute_script("return document.querySelectorAll('#doc .changed').length")
@@ -143,12 +168,20 @@ def test_live_preview_in_chromium(served: tuple[str, Path], browser: Any) -> Non
     # a broken value: the problem is listed with its file and line, the document still renders
     line = set_previous_total(data, "七百", ("income_total",))
     where = f"finance.yaml:{line}"
-    wait_for(lambda: where in problems_text(browser) and "previous.income_total" in problems_text(
-        browser), f"问题面板列出 {where} previous.income_total")
+    wait_for(
+        lambda: (
+            where in problems_text(browser) and "previous.income_total" in problems_text(browser)
+        ),
+        f"问题面板列出 {where} previous.income_total",
+    )
     assert "应为数字金额" in problems_text(browser)
-    wait_for(lambda: browser.execute_script(
-        "return [...document.querySelectorAll('#doc mark.ph')]"
-        ".some(m => m.textContent.includes('previous.income_total'))"), "文档中显示待填占位")
+    wait_for(
+        lambda: browser.execute_script(
+            "return [...document.querySelectorAll('#doc mark.ph')]"
+            ".some(m => m.textContent.includes('previous.income_total'))"
+        ),
+        "文档中显示待填占位",
+    )
     assert "第一部分" in doc_text(browser) and "912.26" in doc_text(browser)
     assert browser.execute_script("return window.__sameDocument") == 42
 
@@ -157,5 +190,7 @@ def test_live_preview_in_chromium(served: tuple[str, Path], browser: Any) -> Non
         const li = [...document.querySelectorAll('#problems li')]
             .find(x => x.textContent.includes('previous.income_total'));
         li.click();""")
-    wait_for(lambda: browser.execute_script(
-        "return !!document.querySelector('#doc mark.ph.flash')"), "点击问题后定位到占位")
+    wait_for(
+        lambda: browser.execute_script("return !!document.querySelector('#doc mark.ph.flash')"),
+        "点击问题后定位到占位",
+    )

@@ -117,7 +117,7 @@ def test_markup_in_data_prints_literally(marked: Built) -> None:
     assert doc.containing(f"主要变动原因是{REASON}。")
     table_path = marked.path_of("table", NAME)
     assert "<" not in table_path and '"' not in table_path
-    for rows in (marked.doc(table_path).tables[0], doc.tables_with("项目名称", NAME)[0]):
+    for rows in (marked.doc(table_path).sheets[0].rows, doc.sheets_with("项目名称", NAME)[0].rows):
         assert row_after(rows, "项目名称", 1) == [NAME]
         assert any(row[-1] == DEVIATION for row in rows)
 

@@ -230,9 +230,11 @@ def test_level_one_indicator_cells_are_merged(built: Built, report) -> None:
 NOTICE = (
     "贵单位《关于开展2024年部门、政策和项目支出绩效评价工作的通知》（昭财发〔2024〕11号）已收悉，"
 )
+# The reference writes the campaign's year (2024) here; the generator writes the year evaluated,
+# as the reference's project letters do (docs/reference-differences.md).
 CAMPAIGN = (
-    "我部立即组织专人开展2024年度部门整体支出绩效评估，"
-    "现将我部2024年部门整体支出绩效自评情况报告如下："
+    "我部立即组织专人开展2023年度部门整体支出绩效评估，"
+    "现将我部2023年部门整体支出绩效自评情况报告如下："
 )
 
 

@@ -65,11 +65,13 @@ def stub_png(key: str) -> bytes:
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
     row = b"\x00" + b"\xff" * ((width + 7) // 8)
-    return (b"\x89PNG\r\n\x1a\n"
-            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
-            + chunk(b"tEXt", b"preview-chart\x00" + key.encode("ascii"))
-            + chunk(b"IDAT", zlib.compress(row * height, 9))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
+        + chunk(b"tEXt", b"preview-chart\x00" + key.encode("ascii"))
+        + chunk(b"IDAT", zlib.compress(row * height, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 class ChartStore:
@@ -132,8 +134,9 @@ class ChartStore:
 class _Worker:
     """One drawing thread, feeding a warm worker process (or drawing itself)."""
 
-    def __init__(self, jobs: queue.Queue[tuple[ChartSpec, Future[bytes]] | None],
-                 in_process: bool = False):
+    def __init__(
+        self, jobs: queue.Queue[tuple[ChartSpec, Future[bytes]] | None], in_process: bool = False
+    ):
         self.jobs = jobs
         self.in_process = in_process
         self.proc: subprocess.Popen[bytes] | None = None
@@ -145,13 +148,15 @@ class _Worker:
     def _spawn(self) -> None:
         env = dict(os.environ)
         package_root = str(Path(__file__).resolve().parents[2])
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH"))
-                                            if p)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "generator.preview.chartworker"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                env=env)
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=env,
+            )
         except OSError:
             self.proc = None
             self.in_process = True
@@ -177,25 +182,23 @@ class _Worker:
         return png
 
     def _draw(self, spec: ChartSpec) -> bytes:
-        if self.in_process or self.proc is None:
-            return chartset.draw_chart(spec)
-        try:
-            send(self.proc.stdin, spec)
-            ok, payload = receive(self.proc.stdout)
-        except (OSError, EOFError, pickle.UnpicklingError):
-            self.stop()
-            self._spawn()  # one fresh try in a new process, then draw here
-            if self.proc is None:
-                return chartset.draw_chart(spec)
+        """In the worker process; if it fails, once more in a new one, then here."""
+        for attempt in range(2):
+            if self.in_process or self.proc is None:
+                break
             try:
                 send(self.proc.stdin, spec)
                 ok, payload = receive(self.proc.stdout)
             except (OSError, EOFError, pickle.UnpicklingError):
-                self.in_process = True
-                return chartset.draw_chart(spec)
-        if not ok:
-            raise RuntimeError(payload)
-        return payload
+                self.stop()
+                if attempt == 0:
+                    self._spawn()
+                continue
+            if not ok:
+                raise RuntimeError(payload)
+            return payload
+        self.in_process = True
+        return chartset.draw_chart(spec)
 
     def stop(self) -> None:
         proc, self.proc = self.proc, None

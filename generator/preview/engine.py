@@ -42,8 +42,14 @@ __all__ = ["TEMPLATES", "DocState", "Engine"]
 class Engine:
     """Keeps the last dataset, report, charts and documents warm; recomputes on change."""
 
-    def __init__(self, data_dir: Path, out_dir: Path | None = None,
-                 templates: Path | None = None, chart_workers: int = 1, auto_pdf: bool = False):
+    def __init__(
+        self,
+        data_dir: Path,
+        out_dir: Path | None = None,
+        templates: Path | None = None,
+        chart_workers: int = 1,
+        auto_pdf: bool = False,
+    ):
         self.data_dir = data_dir.resolve()
         # the build's folders: `templates`, the data folder's own templates/, the defaults
         self.template_dirs = template_dirs(templates, self.data_dir)
@@ -189,8 +195,9 @@ class Engine:
         if self.auto_pdf and doc.id == self.focus and not problem:
             self._pdf_in_background(doc.id)
 
-    def _convert(self, doc: DocState, report: Report | None, images: dict[str, Image]
-                 ) -> tuple[HtmlDoc | None, str]:
+    def _convert(
+        self, doc: DocState, report: Report | None, images: dict[str, Image]
+    ) -> tuple[HtmlDoc | None, str]:
         """The HTML of `doc`, or why there is none."""
         if report is None:
             return None, "数据无法计算，暂无文档"
@@ -198,22 +205,36 @@ class Engine:
             with lenient_decimals():
                 rendered = fill_job(doc.job, report, images, self.template_dirs)
             middle = time.perf_counter()
-            result = document_to_html(rendered.docx, self.labels.image_html,
-                                      self.labels.placeholder_html, doc.cache, rendered.styles)
+            result = document_to_html(
+                rendered.docx,
+                self.labels.image_html,
+                self.labels.placeholder_html,
+                doc.cache,
+                rendered.styles,
+            )
             self.timings["html"] = time.perf_counter() - middle
         except Exception as exc:  # noqa: BLE001 - one document failing keeps the others
             return None, why(exc)
         return result, ""
 
-    def _store(self, doc: DocState, sig: tuple[Any, ...], seconds: float,
-               result: HtmlDoc | None, problem: str) -> bool:
+    def _store(
+        self,
+        doc: DocState,
+        sig: tuple[Any, ...],
+        seconds: float,
+        result: HtmlDoc | None,
+        problem: str,
+    ) -> bool:
         """Keep a rendering (with the lock held); whether the document's HTML changed."""
         doc.sig = sig
         doc.seconds = seconds
         doc.error = problem
         if result is not None:
-            doc.parts, doc.blocks, doc.placeholders = result.parts, result.blocks, \
-                result.placeholders
+            doc.parts, doc.blocks, doc.placeholders = (
+                result.parts,
+                result.blocks,
+                result.placeholders,
+            )
         new_hash = hashlib.sha1((doc.html + "\0" + problem).encode()).hexdigest()[:16]
         changed = new_hash != doc.hash
         doc.hash = new_hash
@@ -269,8 +290,10 @@ class Engine:
             problems, phash = self.problems.get()
             docs = [_listed(d) for d in sorted(self.docs.values(), key=lambda d: d.order)]
             busy = self._busy() or any(
-                not f.done() for f in (self.charts.get(r.key) for r in self.chart_refs)
-                if f is not None)
+                not f.done()
+                for f in (self.charts.get(r.key) for r in self.chart_refs)
+                if f is not None
+            )
             return {
                 "title": self.year_title or self.data_dir.name,
                 "busy": busy,
@@ -288,9 +311,16 @@ class Engine:
 
     def doc_json(self, doc: DocState) -> dict[str, Any]:
         with self.cond:
-            return {"id": doc.id, "title": doc.job.title, "hash": doc.hash, "parts": doc.parts,
-                    "error": doc.error, "version": doc.sig[0] if doc.sig else 0,
-                    "seconds": round(doc.seconds, 3), "changed_at": self.changed_at}
+            return {
+                "id": doc.id,
+                "title": doc.job.title,
+                "hash": doc.hash,
+                "parts": doc.parts,
+                "error": doc.error,
+                "version": doc.sig[0] if doc.sig else 0,
+                "seconds": round(doc.seconds, 3),
+                "changed_at": self.changed_at,
+            }
 
     # -- events --------------------------------------------------------------------------
 
@@ -334,8 +364,11 @@ class Engine:
             pdf = export_pdfs([target])[0]
         rel = pdf.relative_to(self.out_dir).as_posix()
         with self.cond:
-            self.pdfs[did] = {"path": rel, "version": doc.sig[0] if doc.sig else 0,
-                              "at": time.time()}
+            self.pdfs[did] = {
+                "path": rel,
+                "version": doc.sig[0] if doc.sig else 0,
+                "at": time.time(),
+            }
         self.publish()
         return pdf
 
@@ -344,8 +377,9 @@ class Engine:
             if self._pdf_busy:
                 return
             self._pdf_busy = True
-        threading.Thread(target=self._pdf_until_current, args=(did,), name="preview-pdf",
-                         daemon=True).start()
+        threading.Thread(
+            target=self._pdf_until_current, args=(did,), name="preview-pdf", daemon=True
+        ).start()
 
     def _pdf_until_current(self, did: str) -> None:
         """Make the PDF of `did` again until the data did not change while it was made."""
@@ -368,9 +402,15 @@ class Engine:
 def _listed(d: DocState) -> dict[str, Any]:
     """A document as the page's list shows it."""
     return {
-        "id": d.id, "title": d.job.title, "kind": d.job.kind, "group": d.group,
-        "project": d.job.project, "hash": d.hash, "path": d.job.path,
-        "error": d.error, "placeholders": len(d.placeholders),
+        "id": d.id,
+        "title": d.job.title,
+        "kind": d.job.kind,
+        "group": d.group,
+        "project": d.job.project,
+        "hash": d.hash,
+        "path": d.job.path,
+        "error": d.error,
+        "placeholders": len(d.placeholders),
         "rendered": bool(d.sig),
     }
 

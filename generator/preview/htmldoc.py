@@ -55,9 +55,13 @@ class _Converter(TableConverter):
         return HtmlDoc(parts, self.blocks, self.placeholders)
 
 
-def document_to_html(document: Any, image_html: ImageHtml | None = None,
-                     placeholder_html: PlaceholderHtml | None = None,
-                     cache: TableCache | None = None, styles: Element | None = None) -> HtmlDoc:
+def document_to_html(
+    document: Any,
+    image_html: ImageHtml | None = None,
+    placeholder_html: PlaceholderHtml | None = None,
+    cache: TableCache | None = None,
+    styles: Element | None = None,
+) -> HtmlDoc:
     """Convert a python-docx Document in memory (no zip round trip) to HTML; `styles`: its
     word/styles.xml where the document's own part is not the real one (render.Rendered)."""
     part = document.part

@@ -52,16 +52,25 @@ ImageHtml = Callable[[bytes, int, int], "str | None"]
 PlaceholderHtml = Callable[[list[int]], str]
 NAN = re.compile(r"(?<![A-Za-z])NaN(?![A-Za-z])")
 DATA_PH = re.compile(r'data-ph="([0-9 ]+)"')
-_PLAIN = {T_TAB: ("\u2003", "\t"), T_BR: ("<br>", "\n"), T_CR: ("<br>", "\n"),
-          T_NBH: ("-", "-")}  # tag -> (HTML, plain text)
+_PLAIN = {
+    T_TAB: ("\u2003", "\t"),
+    T_BR: ("<br>", "\n"),
+    T_CR: ("<br>", "\n"),
+    T_NBH: ("-", "-"),
+}  # tag -> (HTML, plain text)
 Format = tuple[bool, bool, bool]  # bold, italic, underline
 
 
 class ParagraphConverter:
     """Paragraphs to HTML; keeps the plain text of each addressable block and the placeholders."""
 
-    def __init__(self, styles: Element | None, image_blob: Callable[[str], bytes | None],
-                 image_html: ImageHtml | None, placeholder_html: PlaceholderHtml | None):
+    def __init__(
+        self,
+        styles: Element | None,
+        image_blob: Callable[[str], bytes | None],
+        image_html: ImageHtml | None,
+        placeholder_html: PlaceholderHtml | None,
+    ):
         self.styles = Styles(styles)
         self.image_blob = image_blob
         self.image_html = image_html
@@ -95,8 +104,11 @@ class ParagraphConverter:
         if page_break and not in_cell:
             if not inner:
                 return f'<div class="page-break" data-b="{self.blocks[-1][0]}"></div>', text
-            attrs = attrs.replace(' class="', ' class="break-after ', 1) if ' class="' in attrs \
+            attrs = (
+                attrs.replace(' class="', ' class="break-after ', 1)
+                if ' class="' in attrs
                 else attrs + ' class="break-after"'
+            )
         if not inner and not in_cell:
             return f"<{tag}{attrs}><br></{tag}>", text
         return f"<{tag}{attrs}>{inner}</{tag}>", text
@@ -152,8 +164,9 @@ class ParagraphConverter:
             joined = self.markers(joined)
         return joined, "".join(texts), page_break
 
-    def _pieces(self, p: Element, base_bold: bool, heading: bool
-                ) -> tuple[list[list[Any]], list[str], bool]:
+    def _pieces(
+        self, p: Element, base_bold: bool, heading: bool
+    ) -> tuple[list[list[Any]], list[str], bool]:
         """[format, html] of the runs (equal formats joined), their texts, any page break."""
         merged: list[list[Any]] = []  # a picture's format is None
         texts: list[str] = []

@@ -56,9 +56,14 @@ class TableCache:
 class TableConverter(ParagraphConverter):
     """Paragraphs and tables to HTML, with the tables' cache."""
 
-    def __init__(self, styles: Element | None, image_blob: Callable[[str], bytes | None],
-                 image_html: ImageHtml | None, placeholder_html: PlaceholderHtml | None,
-                 cache: TableCache | None = None):
+    def __init__(
+        self,
+        styles: Element | None,
+        image_blob: Callable[[str], bytes | None],
+        image_html: ImageHtml | None,
+        placeholder_html: PlaceholderHtml | None,
+        cache: TableCache | None = None,
+    ):
         super().__init__(styles, image_blob, image_html, placeholder_html)
         self.cache = cache
 
@@ -87,8 +92,11 @@ class TableConverter(ParagraphConverter):
         cls = "doc-table" + ("" if _bordered(tbl) else " borderless")
         out = [f'<table class="{cls}">']
         if grid:
-            out.append("<colgroup>" + "".join(
-                f'<col style="width:{100 * g / total:.2f}%">' for g in grid) + "</colgroup>")
+            out.append(
+                "<colgroup>"
+                + "".join(f'<col style="width:{100 * g / total:.2f}%">' for g in grid)
+                + "</colgroup>"
+            )
         out.append("<tbody>")
         for row in _rows(tbl):
             out.append("<tr>")

@@ -94,6 +94,8 @@ if (el) el.scrollIntoView({{ block: "center" }});
 
 def source_html(name: str, text: str) -> str:
     """A data file as numbered lines; #L12 highlights line 12."""
-    lines = "".join(f'<li id="L{i}">{html.escape(line) or " "}</li>'
-                    for i, line in enumerate(text.splitlines(), start=1))
+    lines = "".join(
+        f'<li id="L{i}">{html.escape(line) or " "}</li>'
+        for i, line in enumerate(text.splitlines(), start=1)
+    )
     return SOURCE.format(title=html.escape(name), lines=lines)

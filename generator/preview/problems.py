@@ -56,8 +56,9 @@ class ProblemList:
         items = [self._problem(f) for f in findings]
         items += [_render_problem(d) for d in self._ordered() if d.error]
         items.sort(key=lambda p: (p["level"] != "error", p["file"], p["line"]))
-        digest = hashlib.sha1(json.dumps(items, ensure_ascii=False, sort_keys=True)
-                              .encode()).hexdigest()[:16]
+        digest = hashlib.sha1(
+            json.dumps(items, ensure_ascii=False, sort_keys=True).encode()
+        ).hexdigest()[:16]
         self._cache = (key, items, digest)
         return items, digest
 
@@ -107,9 +108,17 @@ class ProblemList:
         return first + [d for d in docs if d not in first]
 
     def _target(self, f: Finding) -> dict[str, Any] | None:
-        ids = [p.id for p in self.source.registry.all() if p.file == f.file and (
-            not f.field or p.field == f.field or p.field.startswith(f.field + ".")
-            or p.field.startswith(f.field + "["))]
+        ids = [
+            p.id
+            for p in self.source.registry.all()
+            if p.file == f.file
+            and (
+                not f.field
+                or p.field == f.field
+                or p.field.startswith(f.field + ".")
+                or p.field.startswith(f.field + "[")
+            )
+        ]
         preferred = self._preferred(f.file)
         if ids:
             for d in preferred:
@@ -130,8 +139,9 @@ class ProblemList:
         dataset = self.source.dataset
         if dataset is None or not f.field:
             return None
-        doc = next((d for d in [*dataset.files.values(), *dataset.projects]
-                    if d.name == f.file), None)
+        doc = next(
+            (d for d in [*dataset.files.values(), *dataset.projects] if d.name == f.file), None
+        )
         if doc is None:
             return None
         style = getattr(self.source.report, "style", None)  # amounts as the documents print them
@@ -140,10 +150,15 @@ class ProblemList:
 
 def _render_problem(d: DocState) -> Problem:
     return {
-        "level": "error", "level_text": Level.ERROR.value,
-        "file": f"templates/{d.job.template}", "line": 0, "field": "",
-        "message": f"《{d.job.title}》无法生成：{d.error}", "code": "render",
-        "source": None, "target": {"doc": d.id},
+        "level": "error",
+        "level_text": Level.ERROR.value,
+        "file": f"templates/{d.job.template}",
+        "line": 0,
+        "field": "",
+        "message": f"《{d.job.title}》无法生成：{d.error}",
+        "code": "render",
+        "source": None,
+        "target": {"doc": d.id},
     }
 
 

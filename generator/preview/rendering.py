@@ -70,8 +70,10 @@ class Labels:
             inner = self.placeholder_html(list(ref.missing), "图表待填")
             return f'<span class="chart-missing" style="{size}">{inner}</span>'
         alt = html.escape(f"图{ref.number}：{ref.caption}")
-        return (f'<img class="chart" data-chart="{ref.name}" alt="{alt}" '
-                f'src="/chart/{ref.key}.png" style="{size}">')
+        return (
+            f'<img class="chart" data-chart="{ref.name}" alt="{alt}" '
+            f'src="/chart/{ref.key}.png" style="{size}">'
+        )
 
     def placeholder_html(self, ids: list[int], what: str = "待填") -> str:
         items = self._known(ids)
@@ -80,19 +82,24 @@ class Labels:
         first = items[0]
         more = f" 等{len(items)}项" if len(items) > 1 else ""
         title = "\n".join(f"{p.file}:{p.line} {p.field}：{p.message}" for p in items)
-        return (f'<mark class="ph" data-ph="{" ".join(str(p.id) for p in items)}" '
-                f'title="{html.escape(title)}">【{what}：{html.escape(first.field)}{more}】</mark>')
+        return (
+            f'<mark class="ph" data-ph="{" ".join(str(p.id) for p in items)}" '
+            f'title="{html.escape(title)}">【{what}：{html.escape(first.field)}{more}】</mark>'
+        )
 
     def readable(self, data: bytes) -> bytes:
         """A .docx with its markers written out as 【待填：字段】 (for the PDF)."""
+
         def label(match: re.Match[str]) -> str:
             items = self._known(int(i) for i in match.group(1).split(","))
             name = items[0].field if items else ""
             return html.escape(f"【待填：{name}】" if name else "【待填】", quote=False)
 
         out = io.BytesIO()
-        with zipfile.ZipFile(io.BytesIO(data)) as src, \
-                zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        with (
+            zipfile.ZipFile(io.BytesIO(data)) as src,
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+        ):
             for info in src.infolist():
                 body = src.read(info.filename)
                 if info.filename.startswith("word/") and info.filename.endswith(".xml"):

@@ -49,8 +49,12 @@ def snapshot(roots: Iterable[Path], depth: int = 2) -> dict[Path, Stamp]:
 class Watcher:
     """Calls `on_change(paths, newest_mtime)` when watched files appear, change or go."""
 
-    def __init__(self, roots: Iterable[Path], on_change: Callable[[set[Path], float], None],
-                 interval: float = 0.025):
+    def __init__(
+        self,
+        roots: Iterable[Path],
+        on_change: Callable[[set[Path], float], None],
+        interval: float = 0.025,
+    ):
         self.roots = [Path(r) for r in roots]
         self.on_change = on_change
         self.interval = interval

@@ -32,10 +32,24 @@ T_TBL, T_TR, T_TC, T_TCPR = w("tbl"), w("tr"), w("tc"), w("tcPr")
 T_B, T_I, T_U, T_JC, T_IND = w("b"), w("i"), w("u"), w("jc"), w("ind")
 T_GRIDSPAN, T_VMERGE = w("gridSpan"), w("vMerge")
 
-HEADINGS = {"title": "h1", "heading 1": "h2", "heading 2": "h3", "heading 3": "h4",
-            "heading 4": "h5", "heading 5": "h6", "heading 6": "h6"}
-ALIGN = {"center": "center", "right": "right", "end": "right", "both": "justify",
-         "distribute": "justify", "left": "left", "start": "left"}
+HEADINGS = {
+    "title": "h1",
+    "heading 1": "h2",
+    "heading 2": "h3",
+    "heading 3": "h4",
+    "heading 4": "h5",
+    "heading 5": "h6",
+    "heading 6": "h6",
+}
+ALIGN = {
+    "center": "center",
+    "right": "right",
+    "end": "right",
+    "both": "justify",
+    "distribute": "justify",
+    "left": "left",
+    "start": "left",
+}
 
 
 @dataclass(frozen=True)
