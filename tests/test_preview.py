@@ -264,6 +264,17 @@ def test_invalid_values_preview_as_placeholders_naming_their_field(
     assert "【图表待填：" in html and 'src="/chart/' in html
 
 
+def test_the_pdf_copy_writes_the_placeholders_out(broken_engine: Engine) -> None:
+    import zipfile
+
+    doc = next(d for d in broken_engine.docs.values() if d.job.kind == "disclosure")
+    rendered = fill_job(doc.job, broken_engine.report, broken_engine.images)
+    broken_engine.labels.write_out(rendered.docx)
+    with zipfile.ZipFile(io.BytesIO(rendered.to_bytes())) as archive:
+        xml = archive.read("word/document.xml").decode("utf-8")
+    assert f"【待填：{BASIC}】" in xml and "⟦" not in xml
+
+
 def test_missing_text_placeholder_in_the_letter(broken_engine: Engine) -> None:
     doc = _render(broken_engine, "letter")
     assert "【待填：short_name】" in doc.html
@@ -361,6 +372,20 @@ def test_a_year_without_self_evaluation_previews(tmp_path: Path) -> None:
         engine.close()
 
 
+def test_a_data_folder_moved_away_keeps_the_last_documents(tmp_path: Path) -> None:
+    data = copy_data(tmp_path / "2023")
+    engine = Engine(data, tmp_path / "out", chart_workers=0)
+    try:
+        engine.recompute()
+        report, count = engine.report, len(engine.docs)
+        data.rename(tmp_path / "moved")
+        engine.recompute()
+        assert engine.report is report and len(engine.docs) == count and engine.stale_report
+        assert any("找不到数据文件夹" in p["message"] for p in engine.state()["problems"])
+    finally:
+        engine.close()
+
+
 def test_reader_rereads_only_the_changed_file(tmp_path: Path) -> None:
     data = copy_data(tmp_path / "2023")
     reader = LenientReader(data)
@@ -435,6 +460,22 @@ def test_chart_keys_follow_their_inputs(tmp_path: Path, report) -> None:
     assert changed == {"totals"}
 
 
+def test_charts_the_build_drew_are_not_drawn_again(report) -> None:
+    """The preview and the build share one chart cache, by the specs' content."""
+    from generator.build import draw_charts
+    from generator.preview.chartstore import ChartStore
+
+    built = draw_charts(report)
+    store = ChartStore(workers=0)
+    try:
+        refs = capture(report)
+        pngs = {r.name: store.ensure(r).result(timeout=60) for r in refs}
+        assert store.drawn == 0
+        assert pngs == {name: png for name, (_, _, png) in built.items()}
+    finally:
+        store.close()
+
+
 def _edit_template(path: Path, old: str, new: str) -> None:
     import zipfile
 
@@ -459,6 +500,22 @@ def own_templates(tmp_path: Path) -> Iterator[Engine]:
     engine.recompute()
     yield engine
     engine.close()
+
+
+def test_the_data_folders_own_templates_are_used_as_the_build_uses_them(tmp_path: Path) -> None:
+    """`<data>/templates/` overrides the defaults one file at a time, in the preview too."""
+    data = copy_data(tmp_path / "2023")
+    (data / "templates").mkdir()
+    shutil.copy(TEMPLATES / "project_table.docx", data / "templates")
+    _edit_template(data / "templates" / "project_table.docx", ">项目名称<", ">项目名（本单位）<")
+    engine = Engine(data, tmp_path / "out", chart_workers=0)
+    try:
+        engine.recompute()
+        table = _render(engine, "table", engine.report.projects[0].name)
+        assert ">项目名（本单位）<" in table.html
+        assert _render(engine, "disclosure").error == ""  # the others: the defaults
+    finally:
+        engine.close()
 
 
 def test_saving_a_template_rerenders_the_documents_made_from_it(own_templates: Engine) -> None:

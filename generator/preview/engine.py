@@ -24,6 +24,7 @@ from typing import Any
 
 from generator.build import TEMPLATES, Job
 from generator.derive import Report
+from generator.errors import describe
 from generator.findings import Finding
 from generator.lenient import LenientReader
 from generator.placeholders import lenient_decimals
@@ -31,9 +32,9 @@ from generator.preview.chartstore import ChartRef, ChartStore
 from generator.preview.htmldoc import HtmlDoc, document_to_html
 from generator.preview.problems import ProblemList
 from generator.preview.rendering import Labels, real_images, stand_ins
-from generator.preview.state import Computed, DocState, compute, doc_id, stamp, why
+from generator.preview.state import Computed, DocState, compute, doc_id, stamp
 from generator.render import Image
-from generator.scheduler import fill_job, render_job
+from generator.scheduler import fill_job
 from generator.templatedirs import template_dirs, template_path
 
 __all__ = ["TEMPLATES", "DocState", "Engine"]
@@ -214,7 +215,7 @@ class Engine:
             )
             self.timings["html"] = time.perf_counter() - middle
         except Exception as exc:  # noqa: BLE001 - one document failing keeps the others
-            return None, why(exc)
+            return None, describe(exc)
         return result, ""
 
     def _store(
@@ -356,7 +357,9 @@ class Engine:
             raise PdfError("没有这份文档")
         images = real_images(self.charts, refs)
         with lenient_decimals():
-            data = self.labels.readable(render_job(doc.job, report, images, self.template_dirs))
+            rendered = fill_job(doc.job, report, images, self.template_dirs)
+            self.labels.write_out(rendered.docx)
+            data = rendered.to_bytes()
         target = _inside(self.out_dir, doc.job.path)
         with self._pdf_lock:  # one conversion of a file at a time
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -390,7 +393,7 @@ class Engine:
                     self.make_pdf(did)
                 except Exception as exc:  # noqa: BLE001
                     with self.cond:
-                        self.pdfs[did] = {"error": why(exc), "at": time.time()}
+                        self.pdfs[did] = {"error": describe(exc), "at": time.time()}
                     self.publish()
                 if self.version == version or self.closed:
                     break

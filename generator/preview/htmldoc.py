@@ -73,5 +73,5 @@ def document_to_html(
             return None
         return getattr(rel.target_part, "blob", None)
 
-    conv = _Converter(styles, image_blob, image_html, placeholder_html, cache)
+    conv = _Converter(styles, image_blob, image_html, placeholder_html, cache=cache)
     return conv.result(conv.body(document.element.body))

@@ -7,12 +7,11 @@ A top-level table whose XML did not change since the last conversion is taken fr
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from typing import Any
 
 from lxml import etree
 
-from generator.preview.htmlpara import ImageHtml, ParagraphConverter, PlaceholderHtml
+from generator.preview.htmlpara import ParagraphConverter
 from generator.preview.wordxml import (
     T_GRIDSPAN,
     T_P,
@@ -56,15 +55,8 @@ class TableCache:
 class TableConverter(ParagraphConverter):
     """Paragraphs and tables to HTML, with the tables' cache."""
 
-    def __init__(
-        self,
-        styles: Element | None,
-        image_blob: Callable[[str], bytes | None],
-        image_html: ImageHtml | None,
-        placeholder_html: PlaceholderHtml | None,
-        cache: TableCache | None = None,
-    ):
-        super().__init__(styles, image_blob, image_html, placeholder_html)
+    def __init__(self, *args: Any, cache: TableCache | None = None) -> None:
+        super().__init__(*args)  # ParagraphConverter's
         self.cache = cache
 
     def top_table(self, tbl: Element, index: int) -> str:

@@ -2,7 +2,7 @@
 
 Documents render at once with a blank stand-in PNG for each chart (chartstore.stub_png); the
 HTML shows the real chart by its key instead, or a placeholder when its inputs are missing. The
-PDF waits for the real charts and writes the placeholders out as 【待填：字段】.
+PDF waits for the real charts and writes the placeholders out as 【待填：字段】 before saving.
 """
 
 from __future__ import annotations
@@ -10,15 +10,17 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import html
-import io
 import re
-import zipfile
 from collections.abc import Iterable
+from typing import Any
+
+from lxml import etree
 
 from generator.placeholders import MARKER, Placeholder, Registry
 from generator.preview.chartstore import ChartRef, ChartStore, stub_png
 from generator.render import Image
 
+_TEXT = etree._Element.text  # lxml's own: python-docx's elements redefine `text` to read it
 KEEP_STUBS = 512  # stand-ins remembered, so that a document rendered earlier still finds them
 
 
@@ -87,24 +89,20 @@ class Labels:
             f'title="{html.escape(title)}">【{what}：{html.escape(first.field)}{more}】</mark>'
         )
 
-    def readable(self, data: bytes) -> bytes:
-        """A .docx with its markers written out as 【待填：字段】 (for the PDF)."""
+    def write_out(self, document: Any) -> None:
+        """Write the markers of a rendered document (python-docx, in memory) out as
+        【待填：字段】, in every part rendering fills (for the PDF)."""
 
         def label(match: re.Match[str]) -> str:
             items = self._known(int(i) for i in match.group(1).split(","))
             name = items[0].field if items else ""
-            return html.escape(f"【待填：{name}】" if name else "【待填】", quote=False)
+            return f"【待填：{name}】" if name else "【待填】"
 
-        out = io.BytesIO()
-        with (
-            zipfile.ZipFile(io.BytesIO(data)) as src,
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
-        ):
-            for info in src.infolist():
-                body = src.read(info.filename)
-                if info.filename.startswith("word/") and info.filename.endswith(".xml"):
-                    text = body.decode("utf-8")
-                    if "⟦" in text:
-                        body = MARKER.sub(label, text).encode("utf-8")
-                dst.writestr(info, body)
-        return out.getvalue()
+        for part in document.part.package.iter_parts():
+            element = getattr(part, "element", None)
+            if element is None:
+                continue
+            for node in element.iter():
+                text = _TEXT.__get__(node)
+                if text and "⟦" in text:
+                    _TEXT.__set__(node, MARKER.sub(label, text))

@@ -14,7 +14,7 @@ from typing import Any
 
 from generator.build import Job, plan_documents
 from generator.derive import Report
-from generator.errors import DataError, describe
+from generator.errors import DataError, UsageError, describe
 from generator.findings import Finding, error
 from generator.lenient import LenientReader
 from generator.pipeline import prepare
@@ -65,11 +65,6 @@ def stamp(path: Path) -> tuple[int, int]:
         return (-1, -1)
 
 
-def why(exc: BaseException) -> str:
-    """The message of an exception, for the page (at most 400 characters)."""
-    return describe(exc)
-
-
 @dataclass
 class Computed:
     """One pass of the lenient pipeline."""
@@ -91,6 +86,8 @@ def compute(reader: LenientReader, last: Report | None) -> Computed:
         stale = reader.stale
     except DataError as exc:  # the report cannot be derived: the last one is shown
         report, findings, stale = last, exc.findings, True
+    except UsageError as exc:  # the data folder is gone (moved, renamed): the last one too
+        report, findings, stale = last, [error("", 0, "", str(exc), "io")], True
     jobs, refs, failed = _plan(report)
     return Computed(reader.dataset, report, findings, failed, stale, jobs, refs)
 
@@ -106,5 +103,5 @@ def _plan(report: Report | None) -> tuple[list[Job], list[ChartRef], Finding | N
             jobs = plan_documents(report)
             refs = capture(report)
         except Exception as exc:  # noqa: BLE001
-            return jobs, refs, error("", 0, "", f"无法列出文档：{why(exc)}", "derive")
+            return jobs, refs, error("", 0, "", f"无法列出文档：{describe(exc)}", "derive")
     return jobs, refs, None
