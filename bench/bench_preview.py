@@ -10,8 +10,9 @@ runs it), opens the disclosure, then edits one amount several times (finance.yam
   page    (with --browser) save -> headless Chromium replaced the document in the DOM, as the
           page itself measures it (Date.now() - the file's mtime).
 
-Prints the median, minimum and maximum of each. Usage:
-  python bench/bench_preview.py [--edits 9] [--data data/2023] [--browser]
+Prints the median, p95, minimum and maximum of each; with --baseline, the ratio to a naive
+full rebuild (bench/naive_build.py) measured in the same run. Usage:
+  python bench/bench_preview.py [--edits 9] [--data data/2023] [--browser] [--baseline]
 """
 
 from __future__ import annotations
@@ -234,6 +235,9 @@ def main() -> int:
     parser.add_argument(
         "--browser", action="store_true", help="also measure in headless Chromium (selenium)"
     )
+    parser.add_argument(
+        "--baseline", action="store_true", help="also time the naive full rebuild, for a ratio"
+    )
     args = parser.parse_args()
     results = bench(args.data.resolve(), args.edits, args.browser)
     print(f"保存一处数字到预览刷新（{args.edits} 次修改，finance.yaml previous.income_total）")
@@ -247,14 +251,41 @@ def main() -> int:
         "server html": "其中：转为 HTML",
         "server ready": "服务端就绪",
     }
+    baseline = naive_rebuild(args.data.resolve()) if args.baseline else None
     for key, values in results.items():
         if not values:
             continue
+        ratio = f"  与朴素重建之比 {statistics.median(values) / baseline:.3f}" if baseline else ""
         print(
             f"  {names.get(key, key):<12} 中位数 {statistics.median(values):.3f} 秒  "
-            f"最快 {min(values):.3f}  最慢 {max(values):.3f}"
+            f"p95 {p95(values):.3f}  最快 {min(values):.3f}  最慢 {max(values):.3f}{ratio}"
         )
+    if baseline:
+        naive = "bench/naive_build.py"
+        print(f"  朴素基线：每次保存后用 {naive} 重新生成，{baseline:.3f} 秒（中位数）")
     return 0
+
+
+def p95(values: list[float]) -> float:
+    """The 95th percentile (inclusive method: within the measured range for few samples)."""
+    if len(values) < 2:
+        return values[0]
+    return statistics.quantiles(values, n=20, method="inclusive")[18]
+
+
+def naive_rebuild(data: Path, runs: int = 3) -> float:
+    """Median time of the naive pipeline rebuilding everything (what saving costs without
+    the preview), measured in this run."""
+    times = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, str(ROOT / "bench" / "naive_build.py"), str(data), tmp],
+                cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+            )  # fmt: skip
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 if __name__ == "__main__":

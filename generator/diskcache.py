@@ -21,7 +21,7 @@ from pathlib import Path
 
 ENV = "GENERATOR_CACHE"
 OFF = {"off", "0", "no", "false", "none"}
-MAX_ENTRIES = 4000  # per kind; the oldest half goes beyond it
+MAX_ENTRIES = 20000  # per kind; the oldest half goes beyond it
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -66,11 +66,15 @@ def digest(*parts: bytes | str) -> str:
 
 @cache
 def source_fingerprint(*relative: str) -> str:
-    """The content of some of the package's modules (files or folders) and Python's version."""
+    """The content of some of the package's modules (files, folders or glob patterns such as
+    `typeset*.py`) and Python's version."""
     parts: list[bytes | str] = [sys.version]
     for name in relative:
         path = _PACKAGE / name
-        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+        if "*" in name:
+            files = sorted(_PACKAGE.glob(name))
+        else:
+            files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
         for file in files:
             parts += [file.name, file.read_bytes()]
     return digest(*parts)

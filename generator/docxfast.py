@@ -24,7 +24,7 @@ from typing import Any
 from lxml import etree
 
 from generator import diskcache, fonts
-from generator.ooxml import W_NS, Parts
+from generator.ooxml import Parts
 from generator.typeset import OWN_PART, typeset_own, typeset_shared
 from generator.zipraw import Member, deflate, write_zip
 
@@ -175,10 +175,9 @@ def _blob(item: Any) -> bytes:
     return data.encode("utf-8") if isinstance(data, str) else data
 
 
-def save_fast(tpl: Any, entry: Entry, preset: str | None, release: bool = False) -> bytes:
+def save_fast(tpl: Any, entry: Entry, preset: str | None) -> bytes:
     """The rendered document's .docx: its own parts typeset and deflated now, the shared
-    ones copied from the template's shell. With `release`, the rendered body is detached
-    (and freed) as soon as it is serialised, before typesetting parses it again."""
+    ones copied from the template's shell."""
     from docx.opc.pkgwriter import _ContentTypesItem
 
     package = tpl.docx.part.package
@@ -194,19 +193,10 @@ def save_fast(tpl: Any, entry: Entry, preset: str | None, release: bool = False)
         elif name == "_rels/.rels":
             members.append(deflate(name, package.rels.xml))
         elif name == OWN_PART:
-            blob = item.blob
-            if release:
-                _drop_body(item.element)
-            members.append(_own_member(name, blob, shell))
-            del blob
+            members.append(_own_member(name, item.blob, shell))
         else:
             members.append(deflate(name, _blob(item)))
     return write_zip(members)
-
-
-def _drop_body(document: Any) -> None:
-    for body in document.findall(f"{{{W_NS}}}body"):
-        document.remove(body)
 
 
 def _own_member(name: str, blob: bytes, shell: Shell) -> Member:

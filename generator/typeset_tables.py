@@ -371,7 +371,7 @@ def typeset_table(tbl: etree._Element, sizes: Sizes, text_width: int) -> None:
 
 
 def typeset_joined(tables: list[etree._Element], sizes: Sizes, text_width: int) -> None:
-    """Tables printed as one (a Table Joint paragraph between them, see tools/docxkit.py) get
+    """Tables printed as one (a Table Joint paragraph between them, in the templates) get
     the same column widths, fitted to what all of them need; each table alone otherwise."""
     prepared = [prepare(tbl, sizes) for tbl in tables]
     found = [p for p in prepared if p is not None]

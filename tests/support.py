@@ -56,7 +56,7 @@ def table_rows(table: Table) -> Rows:
 
 
 TABLE_TITLE = "Table Title"
-TABLE_JOINT = "Table Joint"  # the hairline between two tables printed as one (tools/docxkit.py)
+TABLE_JOINT = "Table Joint"  # the hairline between two tables printed as one (the templates' style)
 
 
 @dataclass
