@@ -272,27 +272,30 @@ def _references(data: Dataset, report: Report) -> Iterator[Finding]:
                 )
 
 
-def _texts(node, path: tuple) -> Iterator[tuple[tuple, str]]:
+def _strings(node, path: tuple) -> Iterator[tuple[tuple, str]]:
+    """Every text of a nested structure, with its path."""
     if isinstance(node, dict):
         for key, value in node.items():
-            yield from _texts(value, (*path, key))
+            yield from _strings(value, (*path, key))
     elif isinstance(node, list):
         for i, value in enumerate(node):
-            yield from _texts(value, (*path, i))
-    elif isinstance(node, str) and len(node) > 8 and path and path[-1] not in ("target", "actual"):
+            yield from _strings(value, (*path, i))
+    elif isinstance(node, str):
         yield path, node
+
+
+def _texts(node, path: tuple) -> Iterator[tuple[tuple, str]]:
+    """The prose: texts longer than a figure, not a target or actual value."""
+    for where, text in _strings(node, path):
+        if len(text) > 8 and where and where[-1] not in ("target", "actual"):
+            yield where, text
 
 
 def _all_texts(node, path: tuple) -> Iterator[tuple[tuple, str]]:
     """Every text, except an indicator's target and actual (figures with units)."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _all_texts(value, (*path, key))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _all_texts(value, (*path, i))
-    elif isinstance(node, str) and not (len(path) > 2 and path[-3] == "indicators"):
-        yield path, node
+    for where, text in _strings(node, path):
+        if not (len(where) > 2 and where[-3] == "indicators"):
+            yield where, text
 
 
 def _copies(data: Dataset, report: Report) -> Iterator[Finding]:

@@ -156,30 +156,19 @@ def _fiscal(a: Auditor, f: Finance) -> Iterator[Finding]:
     for key, fund in (("government_funds", f.government_funds), ("state_capital", f.state_capital)):
         if not fund.table.items:
             continue
-        yield from a.identity(
-            (f"{key}_by_function",),
-            fund.income,
-            s.income[key],
-            len(fund.table.items),
-            f"{FUND_LABELS[key]}收入支出决算表 本年收入合计",
-            "收入支出决算总表 同项收入",
-        )
-        yield from a.identity(
-            (f"{key}_by_function",),
-            fund.opening,
-            s.opening[key],
-            len(fund.table.items),
-            f"{FUND_LABELS[key]}收入支出决算表 年初结转和结余",
-            "财政拨款收入支出决算总表 同项",
-        )
-        yield from a.identity(
-            (f"{key}_by_function",),
-            fund.closing,
-            s.closing[key],
-            len(fund.table.items),
-            f"{FUND_LABELS[key]}收入支出决算表 年末结转和结余",
-            "财政拨款收入支出决算总表 同项",
-        )
+        for figure, table4, line in (
+            (fund.income, s.income[key], "本年收入合计"),
+            (fund.opening, s.opening[key], "年初结转和结余"),
+            (fund.closing, s.closing[key], "年末结转和结余"),
+        ):
+            yield from a.identity(
+                (f"{key}_by_function",),
+                figure,
+                table4,
+                len(fund.table.items),
+                f"{FUND_LABELS[key]}收入支出决算表 {line}",
+                "财政拨款收入支出决算总表（及收入支出决算总表）同项",
+            )
         for row in fund.table.items:
             derived = row["opening"] + row["income"] - row["basic"] - row["project"]
             yield from a.identity(
