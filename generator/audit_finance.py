@@ -182,13 +182,7 @@ def _fiscal(a: Auditor, f: Finance) -> Iterator[Finding]:
 
 
 def _classified_tables(a: Auditor, f: Finance) -> Iterator[Finding]:
-    for table in (
-        f.income_by_function,
-        f.expenditure_by_function,
-        f.general,
-        f.government_funds.table,
-        f.state_capital.table,
-    ):
+    for table in f.classified_tables:
         yield from _stated_rows(a, table)
         yield from _duplicates(a, table)
     for fund in (f.government_funds.table, f.state_capital.table):
@@ -428,13 +422,7 @@ def _names(a: Auditor, f: Finance, data: Dataset) -> Iterator[Finding]:
     raw = data[FILE]
     named: dict[str, tuple[str, tuple]] = {}
     unnamed: set[str] = set()
-    for table in (
-        f.income_by_function,
-        f.expenditure_by_function,
-        f.general,
-        f.government_funds.table,
-        f.state_capital.table,
-    ):
+    for table in f.classified_tables:
         rows = raw.get(table.key) or []
         for i, row in enumerate(rows):
             name = row.get("name")

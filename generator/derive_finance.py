@@ -248,6 +248,17 @@ class Finance:
     def project(self) -> Share:
         return self.kind("project")
 
+    @property
+    def classified_tables(self) -> tuple[Classified, ...]:
+        """The tables by 功能分类: 表2, 表3, 表5, 表8, 表9."""
+        return (
+            self.income_by_function,
+            self.expenditure_by_function,
+            self.general,
+            self.government_funds.table,
+            self.state_capital.table,
+        )
+
     # 表4 -------------------------------------------------------------------------------
     @property
     def fiscal_change(self) -> Change:

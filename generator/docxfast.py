@@ -175,9 +175,10 @@ def _blob(item: Any) -> bytes:
     return data.encode("utf-8") if isinstance(data, str) else data
 
 
-def save_fast(tpl: Any, entry: Entry, preset: str | None) -> bytes:
+def save_fast(tpl: Any, entry: Entry, preset: str | None, release: bool = False) -> bytes:
     """The rendered document's .docx: its own parts typeset and deflated now, the shared
-    ones copied from the template's shell."""
+    ones copied from the template's shell. With `release`, the rendered tree is let go once
+    serialised (python-docx's references to it dropped), before typesetting parses it again."""
     from docx.opc.pkgwriter import _ContentTypesItem
 
     package = tpl.docx.part.package
@@ -193,7 +194,11 @@ def save_fast(tpl: Any, entry: Entry, preset: str | None) -> bytes:
         elif name == "_rels/.rels":
             members.append(deflate(name, package.rels.xml))
         elif name == OWN_PART:
-            members.append(_own_member(name, item.blob, shell))
+            blob = item.blob
+            if release:
+                item._element = tpl.docx._element = None  # noqa: SLF001 - frees the tree
+            members.append(_own_member(name, blob, shell))
+            del blob
         else:
             members.append(deflate(name, _blob(item)))
     return write_zip(members)

@@ -19,7 +19,8 @@ from typing import Any
 from generator import dataset, diskcache, schema
 
 KIND = "files"
-CODE = ("loader.py", "validate.py", "schema.py", "dataset.py", "findings.py", "readfast.py")
+CODE = ("loader.py", "validate.py", "schema.py", "dataset.py", "findings.py", "errors.py",
+        "readfast.py")  # fmt: skip
 PARALLEL_FROM = 40  # fewer uncached project files are read in the main process
 CHUNKS_PER_WORKER = 3
 

@@ -158,12 +158,14 @@ class Rendered:
             _STYLES[self.entry.digest] = styles
         return styles
 
-    def to_bytes(self) -> bytes:
-        """The .docx bytes, typeset (deterministic: fixed zip timestamps)."""
+    def to_bytes(self, release: bool = False) -> bytes:
+        """The .docx bytes, typeset (deterministic: fixed zip timestamps). With `release`,
+        the rendered document's tree is let go as soon as it is serialised (a 1000-project
+        disclosure's tree is hundreds of MiB); the Rendered is spent then."""
         from generator import docxfast
 
         if self.entry is not None:  # the same bytes as below, without redoing shared parts
-            return docxfast.save_fast(self.tpl, self.entry, self.preset)
+            return docxfast.save_fast(self.tpl, self.entry, self.preset, release)
         buffer = io.BytesIO()
         with _fixed_zip_times() as patched:
             self.tpl.save(buffer)
@@ -175,7 +177,7 @@ def render_docx(
     template: Path, context: Mapping[str, Any], images: Mapping[str, Image] | None = None
 ) -> bytes:
     """Render one template to .docx bytes (deterministic: fixed zip timestamps)."""
-    return fill_template(template, context, images).to_bytes()
+    return fill_template(template, context, images).to_bytes(release=True)
 
 
 def fill_template(

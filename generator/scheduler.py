@@ -112,7 +112,7 @@ def base_context(report: Report) -> dict[str, Any]:
 def render_job(
     job: Any, report: Report, images: dict[str, Image], templates: Templates | None = None
 ) -> bytes:
-    return fill_job(job, report, images, templates).to_bytes()
+    return fill_job(job, report, images, templates).to_bytes(release=True)
 
 
 def fill_job(
