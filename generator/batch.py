@@ -94,8 +94,12 @@ def _data_folders_below(folder: Path) -> list[Path]:
 
 
 def is_batch(folders: list[Path]) -> bool:
-    """More than one folder, or one that is a folder of departments."""
-    return len(folders) > 1 or (folders[0].is_dir() and not is_data_folder(folders[0]))
+    """More than one folder, or one that is a folder of departments (any other single folder
+    is built as today, and reported as today when it holds no data)."""
+    if len(folders) > 1:
+        return True
+    folder = folders[0]
+    return folder.is_dir() and not is_data_folder(folder) and bool(_data_folders_below(folder))
 
 
 # --- the output folder of the batch -----------------------------------------------------------
@@ -158,7 +162,8 @@ def run_batch(
     templates: Path | None = None, pdf: bool = False,
 ) -> list[Outcome]:  # fmt: skip
     """Build every department; the outcomes, in order (summary.json written)."""
-    from generator.scheduler import charts_probably_cached, start_workers
+    from generator.build import template_files
+    from generator.scheduler import charts_probably_cached, prewarm, start_workers
     from generator.templatedirs import template_dirs
 
     data_dirs = expand(folders)
@@ -170,6 +175,8 @@ def run_batch(
         check_batch_output(out, data_dirs, dirs)  # again, holding the lock
         out.mkdir(exist_ok=True)
         workers = start_workers(matplotlib=not charts_probably_cached(data_dirs))
+        first = template_dirs(templates, data_dirs[0]) if data_dirs else ()
+        prewarm(workers, template_files(first), data_dirs)
         taken: dict[Path, str] = {}
         outcomes = []
         try:

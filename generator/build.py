@@ -24,10 +24,11 @@ from generator.scheduler import (
     charts_probably_cached,
     draw_and_render,
     draw_specs,
+    prewarm,
     render_job,
     start_workers,
 )
-from generator.templatedirs import TEMPLATES, template_dirs
+from generator.templatedirs import TEMPLATES, template_dirs, template_path
 
 __all__ = [
     "TEMPLATES",
@@ -121,6 +122,13 @@ def _project_jobs(report: Report, p: Any, book: NameBook) -> list[Job]:
 
 
 Charts = dict[str, tuple[int, str, bytes]]
+TEMPLATE_NAMES = ("disclosure.docx", "department_letter.docx", "project_letter.docx",
+                  "project_table.docx")  # fmt: skip
+
+
+def template_files(dirs: Templates) -> list[Path]:
+    """The template file of every kind of document, as `dirs` resolve them."""
+    return [template_path(name, dirs) for name in TEMPLATE_NAMES]
 
 
 def draw_charts(report: Report) -> Charts:
@@ -161,6 +169,7 @@ def build(
     own = workers is None and project is None
     if own:  # started now, importing while we prepare
         workers = start_workers(matplotlib=not charts_probably_cached([data_dir]))
+        prewarm(workers, template_files(dirs), [data_dir])
     try:
         say("读取并检查数据……")
         report, findings = prepare(data_dir, strict, workers)

@@ -122,7 +122,8 @@ def _saved_members(package: Any) -> list[tuple[str, Any]]:
     return order
 
 
-def _shell(entry: Entry, preset: str | None) -> Shell:
+def shell_for(entry: Entry, preset: str | None) -> Shell:
+    """The template's shared parts typeset for `preset` (memory, then disk, then made)."""
     shell = entry.shells.get(preset)
     if shell is None:
         key = _shell_key(entry, preset)
@@ -183,7 +184,7 @@ def save_fast(tpl: Any, entry: Entry, preset: str | None, release: bool = False)
 
     package = tpl.docx.part.package
     tpl.pre_processing()
-    shell = _shell(entry, preset)
+    shell = shell_for(entry, preset)
     parts = package.parts
     members = []
     for name, item in _saved_members(package):

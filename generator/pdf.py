@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from generator.childwatch import run_watched
 from generator.errors import GeneratorError
 from generator.typeset import set_toc_pages
 
@@ -163,9 +164,7 @@ def _soffice(program: Path, profile: Path, *args: str, timeout: float) -> None:
         *args,
     ]
     try:
-        subprocess.run(
-            command, capture_output=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL
-        )
+        run_watched(command, timeout)  # LibreOffice never outlives the build
     except subprocess.TimeoutExpired as exc:
         raise PdfError(f"LibreOffice 转换超时（{timeout:.0f} 秒）") from exc
     except OSError as exc:

@@ -222,6 +222,26 @@ def fill_template(
     return Rendered(tpl, entry, getattr(full.get("style"), "fonts", None))
 
 
+def prepare_template(template: Path, presets: list[str | None]) -> None:
+    """What rendering `template` computes first, done ahead (generator.scheduler.prewarm):
+    its typeset shared parts for `presets`, its body's cleaned XML and compiled code, kept in
+    this process and in the disk cache."""
+    from generator import docxfast
+
+    if plain_render():
+        return
+    entry = docxfast.template_entry(template)
+    for preset in presets:
+        docxfast.shell_for(entry, preset)
+    tpl = _template_class()(docxfast.open_lean(entry))
+    tpl.init_docx()
+    source = _PARAGRAPH_START.sub(r"\n<w:p\1", tpl.patch_xml(tpl.get_xml()))
+    shared_env().from_string(source)  # as docxtpl's render_xml_part asks for it
+
+
+_PARAGRAPH_START = re.compile(r"<w:p([ >])")  # docxtpl puts a newline before each paragraph
+
+
 PLAIN_ENV = "GENERATOR_PLAIN_RENDER"
 
 

@@ -28,6 +28,7 @@ from generator.workers import make_pool, warm_charts, warm_documents
 Charts = dict[str, tuple[int, str, bytes]]
 Templates = tuple[Path, ...]
 CHUNKS_PER_WORKER = 4
+MAX_CHUNK = 24  # documents: small enough that no worker waits long for the last chunk
 MAX_WORKERS = 8
 
 
@@ -77,6 +78,43 @@ def remember_charts(data_dir: Path, specs: list[ChartSpec]) -> None:
     keys = " ".join(chartcache.chart_key(s) for s in specs)
     if diskcache.load("hints", _hint_key(data_dir)) != keys.encode():
         diskcache.store("hints", _hint_key(data_dir), keys.encode())
+
+
+def remember_preset(data_dir: Path, preset: str | None) -> None:
+    """The font preset of the folder's documents, for `prewarm` next time."""
+    value = (preset or "").encode()
+    if diskcache.load("presets", _hint_key(data_dir)) != value:
+        diskcache.store("presets", _hint_key(data_dir), value)
+
+
+def prewarm(workers: Workers | None, templates: list[Path], data_dirs: list[Path]) -> None:
+    """Ask a document worker, idle while the main process reads the data, to put the
+    templates' compiled code, cleaned XML and typeset shared parts into the disk cache (what a
+    first build would otherwise do on its critical path; a warm cache makes it a few reads)."""
+    if workers is None or diskcache.root() is None:
+        return
+    presets = {_last_preset(d) for d in data_dirs}
+    workers.documents.submit(_prewarm, templates, sorted(presets, key=str))
+
+
+def _last_preset(data_dir: Path) -> str | None:
+    """The preset the folder's last build used; never built: the house style's default."""
+    hint = diskcache.load("presets", _hint_key(data_dir))
+    if hint is None:
+        from generator.style import Style
+
+        return getattr(Style, "fonts", None)
+    return hint.decode() or None
+
+
+def _prewarm(templates: list[Path], presets: list[str | None]) -> None:
+    from generator.render import prepare_template
+
+    for path in templates:
+        try:
+            prepare_template(path, presets)
+        except Exception:  # noqa: BLE001, S112 - only a head start: rendering reports errors
+            continue
 
 
 # --- what runs in a worker -------------------------------------------------------------------
@@ -178,6 +216,8 @@ def draw_and_render(
         pngs[spec.name] = png
     if data_dir is not None and specs:
         remember_charts(data_dir, specs)
+    if data_dir is not None:
+        remember_preset(data_dir, getattr(report.style, "fonts", None))
     charts = {s.name: (s.number, s.caption, pngs[s.name] or b"") for s in specs}
     first_iter, rest_iter = iter(first), iter(rest)
     return charts, [next(first_iter) if c else next(rest_iter) for c in charted], made
@@ -244,5 +284,5 @@ def _dispatch(tasks: list[tuple], workers: Workers, first: Future | None) -> lis
 
 
 def _chunks(jobs: list[Any], parts: int) -> list[list[Any]]:
-    size = max(1, -(-len(jobs) // max(1, parts)))
+    size = min(MAX_CHUNK, max(1, -(-len(jobs) // max(1, parts))))
     return [jobs[i : i + size] for i in range(0, len(jobs), size)]

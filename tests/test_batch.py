@@ -97,6 +97,7 @@ def test_batch_needs_out_and_no_project(district: Path, batch: tuple) -> None:
 
 def test_folders_and_table(district: Path, data: Path) -> None:
     assert not is_batch([data])  # one data folder: today's build
+    assert not is_batch([data / "projects"])  # no data below: today's build reports it
     assert is_batch([district]) and is_batch([data, data])
     assert expand([district]) == [district / "乙", district / "甲"]  # by name
     from generator.batch import Outcome
