@@ -25,7 +25,6 @@ def naive_build(data_dir: Path, out: Path) -> int:
     from docxtpl import DocxTemplate, InlineImage
 
     from generator import pipeline
-    from generator.annex import AnnexTables
     from generator.build import (
         _chart_path,
         base_context,
@@ -33,12 +32,13 @@ def naive_build(data_dir: Path, out: Path) -> int:
         workbook_bytes,
         workbook_path,
     )
-    from generator.chartset import chart_specs, draw_chart
-    from generator.fonts_probe import require_cjk_font
-    from generator.render import FILTERS, FUNCTIONS, score_lines
-    from generator.tags import rewrite_tags
-    from generator.templatedirs import template_dirs, template_path
-    from generator.typeset import typeset_docx
+    from generator.charts.specs import chart_specs, draw_chart
+    from generator.machine.fonts_probe import require_cjk_font
+    from generator.present.annex import AnnexTables
+    from generator.render.docx import FILTERS, FUNCTIONS, score_lines
+    from generator.render.tags import rewrite_tags
+    from generator.render.templatedirs import template_dirs, template_path
+    from generator.render.typeset import typeset_docx
 
     class Template(DocxTemplate):  # the project's tag rewriting, done every time
         def patch_xml(self, src_xml: str) -> str:

@@ -7,7 +7,7 @@ department (printed in Chinese) and `OUT/summary.json`.
 `OUT` may hold only what batches write: department folders (each holding year folders of
 ours, with their lock and staging leftovers) and `summary.json`; anything else and nothing is
 touched. The batch holds a lock beside `OUT` for its whole run; each year folder is replaced
-by the build's own safe swap (generator.outputs) under its own lock.
+by the build's own safe swap (generator.write.outputs) under its own lock.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import schema
 from generator.errors import DataError, GeneratorError, UsageError
 from generator.findings import Finding
-from generator.names import safe_name
-from generator.outlock import OutputLock
-from generator.outputs import _refuse_overlap, _within, check_output, read_manifest
+from generator.read import schema
+from generator.write.names import safe_name
+from generator.write.outlock import OutputLock
+from generator.write.outputs import _refuse_overlap, _within, check_output, read_manifest
 
 SUMMARY = "summary.json"
 OURS = re.compile(r"^\.[^/\\]+\.(lock|old|build-[a-z0-9_]{8}|[a-z0-9_]{8})$")  # our leftovers
@@ -163,8 +163,8 @@ def run_batch(
 ) -> list[Outcome]:  # fmt: skip
     """Build every department; the outcomes, in order (summary.json written)."""
     from generator.build import template_files
-    from generator.scheduler import charts_probably_cached, prewarm, start_workers
-    from generator.templatedirs import template_dirs
+    from generator.render.templatedirs import template_dirs
+    from generator.write.scheduler import charts_probably_cached, prewarm, start_workers
 
     data_dirs = expand(folders)
     out = Path(os.path.abspath(out))
@@ -204,7 +204,7 @@ def _one(
         _count(outcome, exc.findings)
         outcome.message = "数据有错误，未生成"
     except BrokenProcessPool:
-        from generator.scheduler import start_workers
+        from generator.write.scheduler import start_workers
 
         outcome.message = "工作进程意外退出，未生成"
         workers.shutdown(cancel_futures=True)
@@ -223,7 +223,7 @@ def _build_one(
     strict: bool, templates: Path | None, pdf: bool,
 ) -> None:  # fmt: skip
     from generator.build import prepare, render_all, write_output
-    from generator.templatedirs import template_dirs
+    from generator.render.templatedirs import template_dirs
 
     dirs = template_dirs(templates, data_dir)
     report, findings = prepare(data_dir, strict, workers)

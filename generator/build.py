@@ -8,17 +8,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator import chartcache, pipeline
-from generator.chartset import chart_specs
-from generator.dataset import Reader
-from generator.derive import Report
+from generator import pipeline
+from generator.charts import cache as chartcache
+from generator.charts.specs import chart_specs
 from generator.errors import BuildError, UsageError
 from generator.findings import Finding
-from generator.names import NameBook, safe_name
-from generator.outlock import OutputLock
-from generator.outputs import ProjectKey, Staging, check_output, recover
-from generator.render import Image
-from generator.scheduler import (
+from generator.model.report import Report
+from generator.read.dataset import Reader
+from generator.render.docx import Image
+from generator.render.templatedirs import TEMPLATES, template_dirs, template_path
+from generator.write.names import NameBook, safe_name
+from generator.write.outlock import OutputLock
+from generator.write.outputs import ProjectKey, Staging, check_output, recover
+from generator.write.scheduler import (
     Workers,
     base_context,
     charts_probably_cached,
@@ -28,7 +30,6 @@ from generator.scheduler import (
     render_job,
     start_workers,
 )
-from generator.templatedirs import TEMPLATES, template_dirs, template_path
 
 __all__ = [
     "TEMPLATES",
@@ -76,7 +77,7 @@ def prepare(
 
 
 def _reader(data_dir: Path, workers: Workers | None) -> Reader:
-    from generator.readfast import FastReader
+    from generator.read.fast import FastReader
 
     if not data_dir.is_dir():
         return Reader(data_dir)  # its message
@@ -275,7 +276,7 @@ def _write(
                 data = workbook if workbook is not None else workbook_bytes(report)
                 staging.write(path, data, "tables", None, title)
             if pdf:
-                from generator.pdf import stage_pdfs
+                from generator.render.pdf import stage_pdfs
 
                 stage_pdfs(staging, [job.path for job in jobs])
             staging.commit({"year": report.year, "department": report.department.name})
@@ -293,8 +294,8 @@ def workbook_path(report: Report) -> tuple[str, str]:
 
 def workbook_bytes(report: Report) -> bytes:
     """第五部分 附表 as an .xlsx workbook (one sheet per standard table, numbers as numbers)."""
-    from generator.tables import standard_tables
-    from generator.workbook import write_workbook
+    from generator.present.tables import standard_tables
+    from generator.render.workbook import write_workbook
 
     return write_workbook(standard_tables(report), report.unit, report.department.name, report.year)
 

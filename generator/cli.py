@@ -8,9 +8,9 @@ import sys
 import time
 from pathlib import Path
 
-from generator import extra_commands
 from generator.errors import DataError, GeneratorError, UsageError
 from generator.findings import Finding
+from generator.years import commands as extra_commands
 
 ARGPARSE_ZH = {
     "usage: ": "用法：",
@@ -97,11 +97,11 @@ def _print_findings(findings: list[Finding]) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from generator.audit import audit_report
-    from generator.dataset import read_dataset
-    from generator.derive import derive_report
-    from generator.template_check import check_templates
-    from generator.templatedirs import template_dirs
+    from generator.audit.report import audit_report
+    from generator.audit.templates import check_templates
+    from generator.model.report import derive_report
+    from generator.read.dataset import read_dataset
+    from generator.render.templatedirs import template_dirs
 
     dataset, findings = read_dataset(args.data_dir)
     if not any(f.is_error for f in findings):
@@ -124,7 +124,7 @@ def _pdf_step(wanted: bool, build: object) -> dict[str, bool]:
         return {}
     import inspect
 
-    from generator.pdf import find_program
+    from generator.render.pdf import find_program
 
     find_program()
     return {"pdf": True} if "pdf" in inspect.signature(build).parameters else {}
@@ -157,7 +157,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         **pdf,
     )
     if args.pdf and not pdf:  # the build has no PDF step of its own: convert what it wrote
-        from generator.pdf import add_pdfs_to_output
+        from generator.render.pdf import add_pdfs_to_output
 
         progress("通过 LibreOffice 生成 PDF……")
         add_pdfs_to_output(out)
@@ -179,7 +179,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from generator.doctor import run_doctor
+    from generator.machine.doctor import run_doctor
 
     return run_doctor(args.out)
 

@@ -2,7 +2,7 @@
 
 `prepare` is the one function that makes a year's report from its folder. Strictly, any error
 stops it (`DataError`, with every finding). Leniently (the live preview), the folder is read by
-`generator.lenient.LenientReader`: invalid or missing values become placeholders and findings,
+`generator.read.lenient.LenientReader`: invalid or missing values become placeholders and findings,
 arithmetic on them does not raise (`lenient_decimals`, to be kept while the report is used),
 and audit findings that only restate a placeholder are left out; only a report that cannot be
 derived at all stops it.
@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.audit import audit_report
-from generator.dataset import Reader
-from generator.derive import Report, derive_report
+from generator.audit.report import audit_report
 from generator.errors import DataError, describe
 from generator.findings import Finding, error, warning
-from generator.lenient import LenientReader, clean_findings
-from generator.placeholders import lenient_decimals
+from generator.model.report import Report, derive_report
+from generator.read.dataset import Reader
+from generator.read.lenient import LenientReader, clean_findings
+from generator.read.placeholders import lenient_decimals
 
 
 def prepare(

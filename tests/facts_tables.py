@@ -7,8 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from generator import refdata
-from generator.tables import Column, Row, StandardTable
+from generator.model import catalogue as refdata
+from generator.present.tables import Column, Row, StandardTable
 
 ZERO = Decimal(0)
 YEAR = 2023

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from support import ROOT, copy_data
 
-from generator import diskcache
+from generator.write import diskcache
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def files_of(folder: Path) -> dict[str, bytes]:
 
 
 def test_raw_zip_equals_zipfile() -> None:
-    from generator.zipraw import deflate, plain_zip, write_zip, zipfile_compatible
+    from generator.render.zipraw import deflate, plain_zip, write_zip, zipfile_compatible
 
     rng = random.Random(13)
     members = [
@@ -60,9 +60,9 @@ def test_raw_zip_equals_zipfile() -> None:
 def test_changing_one_figure_redraws_exactly_its_charts(
     cache: Path, data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator import scheduler
     from generator.build import draw_charts, prepare
-    from generator.chartset import chart_specs
+    from generator.charts.specs import chart_specs
+    from generator.write import scheduler
 
     drawn: list[str] = []
     real = scheduler.draw_chart
@@ -130,7 +130,7 @@ def _edited_template(source: Path, target: Path) -> Path:
 
 def _render(template: Path, report, monkeypatch: pytest.MonkeyPatch, plain: bool) -> bytes:  # noqa: ANN001
     from generator.build import base_context
-    from generator.render import PLAIN_ENV, render_docx
+    from generator.render.docx import PLAIN_ENV, render_docx
 
     monkeypatch.setenv(PLAIN_ENV, "1" if plain else "0")
     p = report.projects[0]
@@ -143,8 +143,8 @@ def test_a_changed_template_is_not_served_from_the_cache(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
 ) -> None:
-    from generator import docxfast
-    from generator.templatedirs import TEMPLATES
+    from generator.render import docxfast
+    from generator.render.templatedirs import TEMPLATES
 
     template = tmp_path / "templates" / "project_table.docx"
     template.parent.mkdir()

@@ -46,27 +46,68 @@ CASES = [
     Case("bad_indentation", "finance.yaml", 27, "", "列表缩进不一致"),
     Case("wrong_type", "finance.yaml", 156, "reasons.total", "应为文字，实际为 列表"),
     Case("missing_required", P01, 7, "goal.target", "缺少必填字段"),
-    Case("negative_amount", "finance.yaml", 41, "expenditure_by_function[2].project",
-         "不能小于 0，实际为 “-102.88”"),
-    Case("unknown_key", "finance.yaml", 135, "operating_cost",
-         "未知字段“operating_cost”，是否应为“operating_costs”？"),
-    Case("duplicate_key", "finance.yaml", 12, "income.business",
-         "字段“business”重复（第 11 行已有）"),
-    Case("non_numeric_comma", "finance.yaml", 7, "income.general_budget",
-         "应为数字金额（如 912.26），实际为 “912,26”"),
-    Case("non_numeric_no", P01, 6, "funds.general_budget.executed",
-         "应为数字金额（如 912.26），实际为 “no”"),
-    Case("identity_error", "finance.yaml", 109, "basic_by_economic.reported.personnel",
-         "人员经费为 500，但其各经济分类科目之和为 396.22"),
-    Case("income_mismatch", "finance.yaml", 6, "income",
-         "收入总计（本年收入合计+使用非财政拨款结余+年初结转和结余）为 900，但支出总计"),
+    Case(
+        "negative_amount",
+        "finance.yaml",
+        41,
+        "expenditure_by_function[2].project",
+        "不能小于 0，实际为 “-102.88”",
+    ),
+    Case(
+        "unknown_key",
+        "finance.yaml",
+        135,
+        "operating_cost",
+        "未知字段“operating_cost”，是否应为“operating_costs”？",
+    ),
+    Case(
+        "duplicate_key", "finance.yaml", 12, "income.business", "字段“business”重复（第 11 行已有）"
+    ),
+    Case(
+        "non_numeric_comma",
+        "finance.yaml",
+        7,
+        "income.general_budget",
+        "应为数字金额（如 912.26），实际为 “912,26”",
+    ),
+    Case(
+        "non_numeric_no",
+        P01,
+        6,
+        "funds.general_budget.executed",
+        "应为数字金额（如 912.26），实际为 “no”",
+    ),
+    Case(
+        "identity_error",
+        "finance.yaml",
+        109,
+        "basic_by_economic.reported.personnel",
+        "人员经费为 500，但其各经济分类科目之和为 396.22",
+    ),
+    Case(
+        "income_mismatch",
+        "finance.yaml",
+        6,
+        "income",
+        "收入总计（本年收入合计+使用非财政拨款结余+年初结转和结余）为 900，但支出总计",
+    ),
     Case("bad_indicator_target", P01, 14, "indicators[1].target", "年度指标值“大约五个”无法解析"),
-    Case("yaml_tag", "year.yaml", 4, "unit",
-         "不允许使用 YAML 标签 tag:yaml.org,2002:python/object/apply:os.system"),
+    Case(
+        "yaml_tag",
+        "year.yaml",
+        4,
+        "unit",
+        "不允许使用 YAML 标签 tag:yaml.org,2002:python/object/apply:os.system",
+    ),
     Case("non_utf8", "year.yaml", 1, "", "文件不是 UTF-8 编码"),
     Case("unknown_score_key", P02, 84, "letter.scores.程序规范性", "程序规范性"),
-    Case("class_code_format", "finance.yaml", 53, "expenditure_by_function[12].code",
-         "应为 3、5 或 7 位科目编码"),
+    Case(
+        "class_code_format",
+        "finance.yaml",
+        53,
+        "expenditure_by_function[12].code",
+        "应为 3、5 或 7 位科目编码",
+    ),
 ]
 BY_NAME = {c.name: c for c in CASES}
 
@@ -75,7 +116,8 @@ def _cases(test: str) -> list:
     """CASES as parameters of `test`, marked xfail where a known bug makes that test fail."""
     return [
         pytest.param(c, id=c.name, marks=pytest.mark.xfail(strict=True, reason=c.bug))
-        if c.bug and test in c.fails else pytest.param(c, id=c.name)
+        if c.bug and test in c.fails
+        else pytest.param(c, id=c.name)
         for c in CASES
     ]
 
@@ -108,7 +150,12 @@ def _run(cwd: Path, *args: str) -> Run:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     proc = subprocess.run(
         [sys.executable, "-m", "generator", "check", *args],
-        cwd=cwd, capture_output=True, text=True, encoding="utf-8", env=env, timeout=120,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=120,
     )
     return Run(proc.returncode, proc.stdout, proc.stderr, cwd)
 
@@ -193,8 +240,14 @@ def test_unknown_key_also_reports_the_missing_field(runs: dict[str, Run]) -> Non
 
 
 def test_identity_error_names_both_figures_and_the_tolerance(runs: dict[str, Run]) -> None:
-    line = _finding(runs["identity_error"], "finance.yaml", 109, "错误",
-                    "basic_by_economic.reported.personnel", "相差 103.78")
+    line = _finding(
+        runs["identity_error"],
+        "finance.yaml",
+        109,
+        "错误",
+        "basic_by_economic.reported.personnel",
+        "相差 103.78",
+    )
     assert "超出四舍五入误差 0.06" in line  # 12 items, each rounded to 0.01
 
 
@@ -204,8 +257,9 @@ def test_yaml_tag_is_not_executed(runs: dict[str, Run]) -> None:
 
 
 def test_bad_indicator_target_says_what_is_expected(runs: dict[str, Run]) -> None:
-    line = _finding(runs["bad_indicator_target"], P01, 14, "错误", "indicators[1].target",
-                    "大约五个")
+    line = _finding(
+        runs["bad_indicator_target"], P01, 14, "错误", "indicators[1].target", "大约五个"
+    )
     assert "比较符+数值+单位" in line
 
 
@@ -232,19 +286,32 @@ def test_data_2023_passes_without_errors(runs: dict[str, Run]) -> None:
 
 # The reference document's own contradictions, which the data keeps and check reports.
 REFERENCE_WARNINGS = [
-    ("self_evaluation.yaml", "executed: 831.95", r"budget\.executed",
-     "部门整体自评表全年执行数 831.95 万元与一般公共预算财政拨款支出 912.26 万元不同"),
-    ("self_evaluation.yaml", "目标实现-完成情况:", r"scores\.目标实现-完成情况",
-     "自评得分 5 与公式计算结果 3.75 不符"),
-    ("self_evaluation.yaml", "预算结余率: 6.67", r"scores\.预算结余率",
-     "自评得分 6.67 与公式计算结果 7.33 不符"),
+    (
+        "self_evaluation.yaml",
+        "executed: 831.95",
+        r"budget\.executed",
+        "部门整体自评表全年执行数 831.95 万元与一般公共预算财政拨款支出 912.26 万元不同",
+    ),
+    (
+        "self_evaluation.yaml",
+        "目标实现-完成情况:",
+        r"scores\.目标实现-完成情况",
+        "自评得分 5 与公式计算结果 3.75 不符",
+    ),
+    (
+        "self_evaluation.yaml",
+        "预算结余率: 6.67",
+        r"scores\.预算结余率",
+        "自评得分 6.67 与公式计算结果 7.33 不符",
+    ),
     (P02, "actual: ''", r"goal\.actual", "实际完成情况为空"),
     (P11, "actual: ''", r"goal\.actual", "实际完成情况为空"),
 ]
 
 
 @pytest.mark.parametrize(
-    ("file", "needle", "field", "message"), REFERENCE_WARNINGS,
+    ("file", "needle", "field", "message"),
+    REFERENCE_WARNINGS,
     ids=["executed-831.95", "score-3.75", "score-7.33", "empty-actual-02", "empty-actual-11"],
 )
 def test_data_2023_lists_reference_contradictions_as_warnings(
@@ -308,7 +375,10 @@ def test_an_amount_typed_in_prose_is_checked_against_the_data(tmp_path: Path) ->
     path.write_text(text.replace("{{ 全年预算 }}", "921.26"), encoding="utf-8")
     run = subprocess.run(
         [sys.executable, "-m", "generator", "check", "data/2023"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     expected = "文字中的金额 921.26万元 与数据中的任何数字都不符，最接近的数据为 912.26万元"

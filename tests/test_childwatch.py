@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(os.name == "nt", reason="kill -9 and process gro
 PROGRAM = "import os, sys, time; open(sys.argv[1], 'w').write(str(os.getpid())); time.sleep(60)"
 DRIVER = """
 import sys
-from generator.childwatch import run_watched
+from generator.machine.childwatch import run_watched
 run_watched([sys.executable, "-c", sys.argv[1], sys.argv[2]], timeout=120)
 """
 

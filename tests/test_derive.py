@@ -1,7 +1,7 @@
 """Derived figures of data/2023 equal the reference document's, and the formatting helpers behave.
 
 Figures go through the public API the templates use: read_dataset → derive_report, then
-generator.fmt and generator.textfuncs for print.
+generator.present.numbers and generator.present.wording for print.
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import fmt, textfuncs
-from generator.dataset import read_dataset
-from generator.derive import Report, derive_report
-from generator.derive_projects import Funds
-from generator.figures import Change, Execution, Share
-from generator.style import Style
+from generator.model.figures import Change, Execution, Share
+from generator.model.projects import Funds
+from generator.model.report import Report, derive_report
+from generator.present import numbers as fmt
+from generator.present import wording as textfuncs
+from generator.present.style import Style
+from generator.read.dataset import read_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "2023"
@@ -79,7 +80,8 @@ def test_basic_and_project_shares(derived: Report) -> None:
     assert fmt.wan(f.basic.amount) == "686.2"
     assert fmt.wan(f.project.amount) == "226.06"
     assert _pcts(derived, derived.style.lines(f.expenditure)) == [
-        ("基本支出", "75.2%"), ("项目支出", "24.8%"),
+        ("基本支出", "75.2%"),
+        ("项目支出", "24.8%"),
     ]
 
 
@@ -87,13 +89,21 @@ def test_functional_class_shares_add_up_to_100(derived: Report) -> None:
     """Rounded alone they add to 99.9%; the largest share takes the 0.1 (78.0 → 78.1)."""
     classes = derived.finance.general_classes
     assert [(c.label, fmt.wan(c.amount)) for c in classes] == [
-        ("一般公共服务支出", "711.95"), ("教育支出", "44.2"), ("社会保障和就业支出", "76.44"),
-        ("卫生健康支出", "13.12"), ("农林水支出", "35"), ("住房保障支出", "31.56"),
+        ("一般公共服务支出", "711.95"),
+        ("教育支出", "44.2"),
+        ("社会保障和就业支出", "76.44"),
+        ("卫生健康支出", "13.12"),
+        ("农林水支出", "35"),
+        ("住房保障支出", "31.56"),
     ]
     assert fmt.pct(classes[0].share) == "78%"
     assert _pcts(derived, classes) == [
-        ("一般公共服务支出", "78.1%"), ("教育支出", "4.8%"), ("社会保障和就业支出", "8.4%"),
-        ("卫生健康支出", "1.4%"), ("农林水支出", "3.8%"), ("住房保障支出", "3.5%"),
+        ("一般公共服务支出", "78.1%"),
+        ("教育支出", "4.8%"),
+        ("社会保障和就业支出", "8.4%"),
+        ("卫生健康支出", "1.4%"),
+        ("农林水支出", "3.8%"),
+        ("住房保障支出", "3.5%"),
     ]
 
 
@@ -190,10 +200,23 @@ def test_phrases_appear_in_the_reference(derived: Report) -> None:
 @pytest.mark.parametrize(
     ("value", "printed"),
     [
-        ("35", "35"), ("35.00", "35"), ("44.2", "44.2"), ("44.20", "44.2"), ("912.26", "912.26"),
-        ("0", "0"), ("0.00", "0"), ("100", "100"), ("1E+2", "100"), ("0.005", "0.01"),
-        ("0.004", "0"), ("2.675", "2.68"), ("1.005", "1.01"), ("-0.001", "0"),
-        ("-35.555", "-35.56"), ("912.2649", "912.26"), ("912.265", "912.27"),
+        ("35", "35"),
+        ("35.00", "35"),
+        ("44.2", "44.2"),
+        ("44.20", "44.2"),
+        ("912.26", "912.26"),
+        ("0", "0"),
+        ("0.00", "0"),
+        ("100", "100"),
+        ("1E+2", "100"),
+        ("0.005", "0.01"),
+        ("0.004", "0"),
+        ("2.675", "2.68"),
+        ("1.005", "1.01"),
+        ("-0.001", "0"),
+        ("-35.555", "-35.56"),
+        ("912.2649", "912.26"),
+        ("912.265", "912.27"),
     ],
 )
 def test_wan(value: str, printed: str) -> None:
@@ -212,7 +235,7 @@ def test_amount_keeps_two_decimals() -> None:
 
 
 @settings(max_examples=50)
-@given(st.decimals(min_value=-10**6, max_value=10**6, places=4, allow_nan=False))
+@given(st.decimals(min_value=-(10**6), max_value=10**6, places=4, allow_nan=False))
 def test_wan_rounds_half_up_and_never_ends_in_zero_decimals(value: Decimal) -> None:
     text = fmt.wan(value)
     assert D(text) == value.quantize(D("0.01"), rounding="ROUND_HALF_UP")
@@ -223,10 +246,17 @@ def test_wan_rounds_half_up_and_never_ends_in_zero_decimals(value: Decimal) -> N
 @pytest.mark.parametrize(
     ("value", "places", "keep", "printed"),
     [
-        ("0.2102", 0, False, "21%"), ("0.752", 1, False, "75.2%"), ("0.75", 1, False, "75%"),
-        ("0.912", 2, True, "91.20%"), ("0.0785", 2, True, "7.85%"), ("1", 2, True, "100.00%"),
-        ("1", 1, False, "100%"), ("0", 1, False, "0%"), ("0.10923", 1, False, "10.9%"),
-        ("0.00049", 1, False, "0%"), ("0.0005", 1, False, "0.1%"),
+        ("0.2102", 0, False, "21%"),
+        ("0.752", 1, False, "75.2%"),
+        ("0.75", 1, False, "75%"),
+        ("0.912", 2, True, "91.20%"),
+        ("0.0785", 2, True, "7.85%"),
+        ("1", 2, True, "100.00%"),
+        ("1", 1, False, "100%"),
+        ("0", 1, False, "0%"),
+        ("0.10923", 1, False, "10.9%"),
+        ("0.00049", 1, False, "0%"),
+        ("0.0005", 1, False, "0.1%"),
     ],
 )
 def test_pct(value: str, places: int, keep: bool, printed: str) -> None:
@@ -253,8 +283,10 @@ def test_pct_parts_gives_the_residue_to_the_largest_share() -> None:
 
 
 @settings(max_examples=50)
-@given(st.lists(st.integers(min_value=1, max_value=10**7), min_size=1, max_size=12),
-       st.sampled_from([0, 1, 2]))
+@given(
+    st.lists(st.integers(min_value=1, max_value=10**7), min_size=1, max_size=12),
+    st.sampled_from([0, 1, 2]),
+)
 def test_pct_parts_always_add_up_to_100(amounts: list[int], places: int) -> None:
     whole = D(sum(amounts))
     printed = fmt.pct_parts([D(a) / whole for a in amounts], places)
@@ -269,7 +301,12 @@ def test_score_and_cn_number() -> None:
     assert fmt.score(D("94")) == "94"
     assert fmt.score(D("98.140")) == "98.14"
     assert [fmt.cn_number(n) for n in (1, 10, 12, 20, 23, 99)] == [
-        "一", "十", "十二", "二十", "二十三", "九十九",
+        "一",
+        "十",
+        "十二",
+        "二十",
+        "二十三",
+        "九十九",
     ]
     with pytest.raises(ValueError):
         fmt.cn_number(0)

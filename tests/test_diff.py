@@ -13,9 +13,9 @@ from docx import Document
 from support import DISCLOSURE, copy_data
 
 from generator.cli import main
-from generator.diff import diff
-from generator.docdiff import compare_documents
-from generator.redline import Marker, apply_redline
+from generator.years.diff import diff
+from generator.years.docdiff import compare_documents
+from generator.years.redline import Marker, apply_redline
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

@@ -609,9 +609,9 @@ def test_unbudgeted_three_public_expense_has_no_bare_zero_rate() -> None:
     from decimal import Decimal
     from types import SimpleNamespace
 
-    from generator.figures import Execution
-    from generator.style import Style
-    from generator.textfuncs import budget_sentence
+    from generator.model.figures import Execution
+    from generator.present.style import Style
+    from generator.present.wording import budget_sentence
 
     zero, spent = Decimal(0), Decimal("1.5")
     item = SimpleNamespace(budget=zero, actual=spent, execution=Execution(zero, spent))

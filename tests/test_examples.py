@@ -714,7 +714,8 @@ def test_workbook_sheets_hold_the_docx_tables(which: str, request: pytest.Fixtur
     built: Built = request.getfixturevalue("example" if which == "examples" else "built")
     path = workbook_path(built)
     if path is None:
-        pytest.skip("the build writes no .xlsx yet (generator/workbook.py write_workbook is not "
+        pytest.skip("the build writes no .xlsx yet (generator/render/workbook.py "
+                    "write_workbook is not "
                     "called by the build, nothing in manifest.json)")  # fmt: skip
     from openpyxl import load_workbook
 

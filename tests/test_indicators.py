@@ -1,4 +1,4 @@
-"""Tests of generator.indicators: reference targets, round trips, judgements and boundaries."""
+"""Tests of generator.model.indicators: reference targets, round trips, judgements, bounds."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.indicators import (
+from generator.model.indicators import (
     GRADE_WORDS,
     IndicatorError,
     Measure,

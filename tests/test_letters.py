@@ -16,13 +16,13 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from support import DEPARTMENT, DEPARTMENT_LETTER, DISCLOSURE, Built, build_into, copy_data
 
-from generator.audit import audit_report
-from generator.dataset import read_dataset
-from generator.derive import derive_report
+from generator.audit.report import audit_report
 from generator.findings import Level
-from generator.fonts import role_of
-from generator.textfuncs import cn_date
-from generator.typeset_letters import TYPICAL_DATE, width
+from generator.model.report import derive_report
+from generator.present.wording import cn_date
+from generator.read.dataset import read_dataset
+from generator.render.fonts import role_of
+from generator.render.typeset_letters import TYPICAL_DATE, width
 
 CHAR = 320  # twips: one character of 3号
 PROJECT_TITLE = "广元市昭化区财政项目支出绩效自评表"

@@ -1,4 +1,4 @@
-"""generator.loader: YAML read as plain text values with line numbers, and refused when unsafe."""
+"""generator.read.loader: YAML read as plain text values with line numbers, refused if unsafe."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.dataset import read_dataset
-from generator.loader import LoadedFile, display_name, load_file, parse_yaml
+from generator.read.dataset import read_dataset
+from generator.read.loader import LoadedFile, display_name, load_file, parse_yaml
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "2023"
+
 
 def parse(text: str) -> LoadedFile:
     loaded, findings = parse_yaml(text, "x.yaml")
@@ -57,9 +58,32 @@ def test_same_key_in_different_mappings_is_fine() -> None:
 
 @pytest.mark.parametrize(
     "literal",
-    ["no", "yes", "No", "YES", "on", "off", "true", "False", "y", "n", "1.10", "0x10", "0o17",
-     "012", "1e3", "1_000", ".inf", "-.inf", ".nan", "2023-01-01", "12:30", "12,5", "+5",
-     "0.10"],
+    [
+        "no",
+        "yes",
+        "No",
+        "YES",
+        "on",
+        "off",
+        "true",
+        "False",
+        "y",
+        "n",
+        "1.10",
+        "0x10",
+        "0o17",
+        "012",
+        "1e3",
+        "1_000",
+        ".inf",
+        "-.inf",
+        ".nan",
+        "2023-01-01",
+        "12:30",
+        "12,5",
+        "+5",
+        "0.10",
+    ],
 )
 def test_scalars_stay_text(literal: str) -> None:
     loaded = parse(f"value: {literal}\nlist:\n  - {literal}\n")
@@ -89,8 +113,16 @@ def test_empty_list_item_is_none() -> None:
 
 @pytest.mark.parametrize(
     ("literal", "value"),
-    [("''", ""), ('""', ""), ("'null'", "null"), ('"~"', "~"), ("'NULL'", "NULL"),
-     ("nULL", "nULL"), ("none", "none"), ("None", "None")],
+    [
+        ("''", ""),
+        ('""', ""),
+        ("'null'", "null"),
+        ('"~"', "~"),
+        ("'NULL'", "NULL"),
+        ("nULL", "nULL"),
+        ("none", "none"),
+        ("None", "None"),
+    ],
 )
 def test_quoted_or_other_words_are_not_null(literal: str, value: str) -> None:
     assert parse(f"a: {literal}\n").data == {"a": value}
@@ -155,7 +187,9 @@ def test_tag_on_the_whole_document_is_rejected() -> None:
 
 def test_standard_tags_are_read_as_text() -> None:
     assert parse("a: !!str 5\nb: !!int 7\nc: !!float 1.10\n").data == {
-        "a": "5", "b": "7", "c": "1.10",
+        "a": "5",
+        "b": "7",
+        "c": "1.10",
     }
 
 
@@ -212,8 +246,10 @@ def test_more_syntax_errors_are_located_in_chinese(text: str, line: int, fragmen
 
 
 def test_line_numbers_of_nested_values() -> None:
-    text = "# comment\n\nfunds:\n  general_budget:\n    initial: 0\n\n    executed: 35\n" \
-           "indicators:\n  - name: a\n    target: ≥5名\n  - {name: b, target: 高}\n"
+    text = (
+        "# comment\n\nfunds:\n  general_budget:\n    initial: 0\n\n    executed: 35\n"
+        "indicators:\n  - name: a\n    target: ≥5名\n  - {name: b, target: 高}\n"
+    )
     loaded = parse(text)
     assert loaded.line_of(()) == 3
     assert loaded.line_of(("funds",)) == 3

@@ -16,12 +16,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import fmt, textfuncs
-from generator.audit import audit_report
-from generator.dataset import Dataset, read_dataset
-from generator.derive import Report, derive_report
-from generator.derive_finance import derive_finance
-from generator.style import Style
+from generator.audit.report import audit_report
+from generator.model.finance import derive_finance
+from generator.model.report import Report, derive_report
+from generator.present import numbers as fmt
+from generator.present import wording as textfuncs
+from generator.present.style import Style
+from generator.read.dataset import Dataset, read_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "2023"
@@ -58,8 +59,12 @@ def snapshot(report: Report) -> Snapshot:
         "operating.size": f.operating_costs.size,
         "operating.rate": f.operating_costs.rate,
     }
-    for key, change in (("income", f.income_change), ("expenditure", f.expenditure_change),
-                        ("fiscal", f.fiscal_change), ("general", f.general_change)):
+    for key, change in (
+        ("income", f.income_change),
+        ("expenditure", f.expenditure_change),
+        ("fiscal", f.fiscal_change),
+        ("general", f.general_change),
+    ):
         out[f"{key}_change.size"] = change.size
         out[f"{key}_change.rate"] = change.rate
     for part in f.expenditure:
@@ -144,27 +149,44 @@ def test_unchanged_copy_moves_nothing(baseline: tuple[Dataset, Report], data: Pa
 def test_basic_expenditure(baseline: tuple[Dataset, Report], data: Path) -> None:
     """基本支出 +14 on 2013201: its 项 in 表2, 表3 and 表5, the income, one personnel item (表6)
     and the totals follow it."""
-    edit(data, "finance.yaml",
-         ("  general_budget: 912.26 ", "  general_budget: 926.26 "),
-         ("{code: '2013201', fiscal: 520.89}", "{code: '2013201', fiscal: 534.89}"),
-         ("{code: '2013201', basic: 520.89}", "{code: '2013201', basic: 534.89}"),
-         ("{code: '2013201', budget: 520.89, basic: 520.89}",
-          "{code: '2013201', budget: 534.89, basic: 534.89}"),
-         ("{code: '30101', amount: 95.35}", "{code: '30101', amount: 109.35}"),
-         ("reported: {personnel: 396.22,", "reported: {personnel: 410.22,"))
+    edit(
+        data,
+        "finance.yaml",
+        ("  general_budget: 912.26 ", "  general_budget: 926.26 "),
+        ("{code: '2013201', fiscal: 520.89}", "{code: '2013201', fiscal: 534.89}"),
+        ("{code: '2013201', basic: 520.89}", "{code: '2013201', basic: 534.89}"),
+        (
+            "{code: '2013201', budget: 520.89, basic: 520.89}",
+            "{code: '2013201', budget: 534.89, basic: 534.89}",
+        ),
+        ("{code: '30101', amount: 95.35}", "{code: '30101', amount: 109.35}"),
+        ("reported: {personnel: 396.22,", "reported: {personnel: 410.22,"),
+    )
     report = _derive(data)[1]
     before = snapshot(baseline[1])
     classes = {k for k in before if k.startswith("class.") and k.endswith(".share")}
     assert moved(before, snapshot(report)) == {
-        "income", "total", "income_grand", "expenditure_grand",
-        "general.budget", "general.actual",
-        "personnel.total", "personnel.items",
-        "income_change.size", "income_change.rate",
-        "expenditure_change.size", "expenditure_change.rate",
-        "fiscal_change.size", "fiscal_change.rate",
-        "general_change.size", "general_change.rate",
-        "share.基本支出", "share.项目支出", "class.201.amount",
-        "item.2013201.budget", "item.2013201.actual",
+        "income",
+        "total",
+        "income_grand",
+        "expenditure_grand",
+        "general.budget",
+        "general.actual",
+        "personnel.total",
+        "personnel.items",
+        "income_change.size",
+        "income_change.rate",
+        "expenditure_change.size",
+        "expenditure_change.rate",
+        "fiscal_change.size",
+        "fiscal_change.rate",
+        "general_change.size",
+        "general_change.rate",
+        "share.基本支出",
+        "share.项目支出",
+        "class.201.amount",
+        "item.2013201.budget",
+        "item.2013201.actual",
         *classes,
     }
     f = report.finance
@@ -176,7 +198,12 @@ def test_basic_expenditure(baseline: tuple[Dataset, Report], data: Path) -> None
     assert _pcts(report, report.style.lines(f.expenditure)) == ["75.6%", "24.4%"]
     # 78.4 + 4.8 + 8.3 + 1.4 + 3.8 + 3.4 = 100.1: the largest share gives the 0.1 back.
     assert _pcts(report, f.general_classes) == [
-        "78.3%", "4.8%", "8.3%", "1.4%", "3.8%", "3.4%",
+        "78.3%",
+        "4.8%",
+        "8.3%",
+        "1.4%",
+        "3.8%",
+        "3.4%",
     ]
 
 
@@ -185,7 +212,8 @@ def test_previous_year_total(baseline: tuple[Dataset, Report], data: Path) -> No
     edit(data, "finance.yaml", ("  income_total: 753.82 ", "  income_total: 800 "))
     report = _derive(data)[1]
     assert moved(snapshot(baseline[1]), snapshot(report)) == {
-        "income_change.size", "income_change.rate",
+        "income_change.size",
+        "income_change.rate",
     }
     ctx, f = _ctx(report), report.finance
     assert textfuncs.yoy(ctx, f.income_change, "total_change") == "增加112.26万元，增长14%"
@@ -205,7 +233,10 @@ def test_functional_item_budget(baseline: tuple[Dataset, Report], data: Path) ->
     edit(data, "finance.yaml", ("{code: '2130599', budget: 35,", "{code: '2130599', budget: 40,"))
     report = _derive(data)[1]
     assert moved(snapshot(baseline[1]), snapshot(report)) == {
-        "general.budget", "general.rate", "item.2130599.budget", "item.2130599.rate",
+        "general.budget",
+        "general.rate",
+        "item.2130599.budget",
+        "item.2130599.rate",
     }
     item = next(i for i in report.finance.general_items if i.code == "2130599")
     assert fmt.pct(item.execution.rate) == "87.5%"
@@ -216,20 +247,32 @@ def test_functional_item_budget(baseline: tuple[Dataset, Report], data: Path) ->
 def test_functional_item_actual(baseline: tuple[Dataset, Report], data: Path) -> None:
     """6 moved from 一般公共服务 to 教育 (in 表2, 表3 and 表5): their 类 and shares move, the
     totals do not."""
-    edit(data, "finance.yaml",
-         ("{code: '2013201', fiscal: 520.89}", "{code: '2013201', fiscal: 514.89}"),
-         ("{code: '2059999', fiscal: 44.2}", "{code: '2059999', fiscal: 50.2}"),
-         ("{code: '2013201', basic: 520.89}", "{code: '2013201', basic: 514.89}"),
-         ("{code: '2059999', basic: 44.2}", "{code: '2059999', basic: 50.2}"),
-         ("{code: '2013201', budget: 520.89, basic: 520.89}",
-          "{code: '2013201', budget: 514.89, basic: 514.89}"),
-         ("{code: '2059999', budget: 44.2, basic: 44.2}",
-          "{code: '2059999', budget: 50.2, basic: 50.2}"))
+    edit(
+        data,
+        "finance.yaml",
+        ("{code: '2013201', fiscal: 520.89}", "{code: '2013201', fiscal: 514.89}"),
+        ("{code: '2059999', fiscal: 44.2}", "{code: '2059999', fiscal: 50.2}"),
+        ("{code: '2013201', basic: 520.89}", "{code: '2013201', basic: 514.89}"),
+        ("{code: '2059999', basic: 44.2}", "{code: '2059999', basic: 50.2}"),
+        (
+            "{code: '2013201', budget: 520.89, basic: 520.89}",
+            "{code: '2013201', budget: 514.89, basic: 514.89}",
+        ),
+        (
+            "{code: '2059999', budget: 44.2, basic: 44.2}",
+            "{code: '2059999', budget: 50.2, basic: 50.2}",
+        ),
+    )
     report = _derive(data)[1]
     assert moved(snapshot(baseline[1]), snapshot(report)) == {
-        "class.201.amount", "class.201.share", "class.205.amount", "class.205.share",
-        "item.2013201.budget", "item.2013201.actual",
-        "item.2059999.budget", "item.2059999.actual",
+        "class.201.amount",
+        "class.201.share",
+        "class.205.amount",
+        "class.205.share",
+        "item.2013201.budget",
+        "item.2013201.actual",
+        "item.2059999.budget",
+        "item.2059999.actual",
     }
     shares = _pcts(report, report.finance.general_classes)
     assert shares[:2] == ["77.4%", "5.5%"]
@@ -241,8 +284,13 @@ def test_project_executed(baseline: tuple[Dataset, Report], data: Path) -> None:
     edit(data, P02, ("    executed: 7.85\n", "    executed: 95\n"))
     report = _derive(data)[1]
     assert moved(snapshot(baseline[1]), snapshot(report)) == {
-        "project.2.executed", "project.2.rate", "project.2.balance", "project.2.balance_rate",
-        "letter.2.score", "letter.2.row.预算结余率", "dept.computed.预算结余率",
+        "project.2.executed",
+        "project.2.rate",
+        "project.2.balance",
+        "project.2.balance_rate",
+        "letter.2.score",
+        "letter.2.row.预算结余率",
+        "dept.computed.预算结余率",
     }
     project = report.projects[1]
     assert fmt.pct(project.execution.rate, 2, keep_zeros=True) == "95.00%"
@@ -266,7 +314,9 @@ def test_department_executed(baseline: tuple[Dataset, Report], data: Path) -> No
     edit(data, "self_evaluation.yaml", ("  executed: 831.95\n", "  executed: 850\n"))
     report = _derive(data)[1]
     assert moved(snapshot(baseline[1]), snapshot(report)) == {
-        "dept.executed", "dept.rate", "dept.balance",
+        "dept.executed",
+        "dept.rate",
+        "dept.balance",
     }
     assert fmt.pct(report.evaluation.funds.execution.rate, 2, keep_zeros=True) == "93.18%"
 

@@ -128,7 +128,7 @@ def test_output_folder_gets_ordinary_permissions(data: Path, tmp_path: Path, uma
 
 
 def test_a_second_build_waits_for_the_lock_then_gives_up(data: Path, previous: Path) -> None:
-    from generator.outlock import OutputLock, lock_path
+    from generator.write.outlock import OutputLock, lock_path
 
     before = snapshot(previous)
     with OutputLock(previous):  # this test process holds it, alive
@@ -153,7 +153,7 @@ def dead_pid() -> int:
 def test_stale_lock_and_staging_folders_are_cleaned(data: Path, previous: Path) -> None:
     import socket
 
-    from generator.outlock import lock_path
+    from generator.write.outlock import lock_path
 
     parent = previous.parent
     lock_path(previous).write_text(
@@ -172,7 +172,7 @@ def test_stale_lock_and_staging_folders_are_cleaned(data: Path, previous: Path) 
 
 
 def test_crash_between_the_renames_is_recovered(data: Path, previous: Path) -> None:
-    from generator.outputs import old_path
+    from generator.write.outputs import old_path
 
     before = snapshot(previous)
     os.replace(previous, old_path(previous))  # what a crash after the first rename leaves
@@ -312,7 +312,7 @@ def kill_build_at(data: Path, out: Path, delay: float, sig: int) -> None:
 def intact(out: Path, before: dict[str, bytes], delay: float) -> None:
     """The old output or the new (equal bytes: same data); a kill between the two renames
     leaves the previous output whole as `.out.old`, which the next build restores."""
-    from generator.outputs import old_path, recover
+    from generator.write.outputs import old_path, recover
 
     if not out.exists():
         assert old_path(out).is_dir(), f"no output at all after a kill at {delay:.2f} s"
@@ -340,7 +340,7 @@ def test_killed_builds_leave_no_process_and_the_output_intact(data: Path, previo
 
 
 def test_names_are_cleaned_cut_by_bytes_and_unique() -> None:
-    from generator.names import NameBook, component, safe_name
+    from generator.write.names import NameBook, component, safe_name
 
     assert safe_name("evil\u202egpj.docx") == "evilgpj.docx"
     assert safe_name("a\u200bb\u200cc\u200dd\ufeffe\u2060f\u2066g\u2069\u200e\u200f") == "abcdefg"
@@ -382,7 +382,7 @@ def test_long_and_spoofing_project_names_build(data: Path, tmp_path: Path) -> No
 
 
 def coerce(kind: str, value: str):
-    from generator.validate import DataValidator
+    from generator.read.validate import DataValidator
 
     rule = {"type": "decimal" if kind == "decimal" else "integer", "coerce": kind}
     validator = DataValidator({"v": rule})

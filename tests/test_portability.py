@@ -81,8 +81,8 @@ def marked_template(folder: Path, name: str, mark: str) -> None:
 
 
 def test_template_lookup_order(tmp_path: Path) -> None:
-    from generator.templatedirs import TEMPLATES as DEFAULTS
-    from generator.templatedirs import template_dirs, template_path
+    from generator.render.templatedirs import TEMPLATES as DEFAULTS
+    from generator.render.templatedirs import template_dirs, template_path
 
     option, data_dir = tmp_path / "mine", tmp_path / "data"
     marked_template(option, "project_table.docx", "A")
@@ -133,7 +133,7 @@ def test_a_missing_templates_folder_is_a_usage_error(data: Path, tmp_path: Path)
 
 @pytest.mark.skipif(os.name == "nt", reason="a POSIX shell script stands in for soffice")
 def test_soffice_is_found_by_variable_then_path(tmp_path: Path, monkeypatch) -> None:
-    from generator.tools_probe import find_soffice
+    from generator.machine.tools_probe import find_soffice
 
     fake = tmp_path / "bin" / "soffice"
     fake.parent.mkdir()
@@ -149,7 +149,7 @@ def test_soffice_is_found_by_variable_then_path(tmp_path: Path, monkeypatch) -> 
 
 
 def test_doctor_names_what_is_missing_for_which_command(monkeypatch, tmp_path: Path) -> None:
-    from generator import doctor
+    from generator.machine import doctor
 
     monkeypatch.setattr(doctor, "find_soffice", lambda: None)
     monkeypatch.setattr(doctor, "find_program", lambda name: None)
@@ -165,7 +165,7 @@ def test_doctor_names_what_is_missing_for_which_command(monkeypatch, tmp_path: P
 
 def test_chart_font_is_chosen_by_name() -> None:
     from generator.charts import cjk_font
-    from generator.fonts_probe import CJK_FAMILIES, find_cjk_font
+    from generator.machine.fonts_probe import CJK_FAMILIES, find_cjk_font
 
     assert find_cjk_font() in CJK_FAMILIES
     assert cjk_font() == find_cjk_font()

@@ -16,25 +16,25 @@ from urllib.parse import quote
 
 import pytest
 
-from generator import fmt
 from generator.build import TEMPLATES, _render_job, plan_documents, prepare
 from generator.errors import DataError
-from generator.lenient import LenientReader
-from generator.placeholders import (
-    Missing,
-    MissingInt,
-    Registry,
-    lenient_decimals,
-    marker_ids,
-)
+from generator.present import numbers as fmt
 from generator.preview import Preview
 from generator.preview.chartstore import capture
 from generator.preview.engine import Engine
 from generator.preview.htmldoc import TableCache, document_to_html
 from generator.preview.server import HOST, safe_join
 from generator.preview.watch import Watcher
-from generator.render import Image
-from generator.scheduler import fill_job
+from generator.read.lenient import LenientReader
+from generator.read.placeholders import (
+    Missing,
+    MissingInt,
+    Registry,
+    lenient_decimals,
+    marker_ids,
+)
+from generator.render.docx import Image
+from generator.write.scheduler import fill_job
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "2023"
@@ -171,7 +171,7 @@ BASIC = "basic_by_economic.items[1].amount"  # the missing 基本工资
 
 
 def test_lenient_reader_reports_what_check_reports_and_fills_placeholders(broken: Path) -> None:
-    from generator.dataset import read_dataset
+    from generator.read.dataset import read_dataset
 
     strict_data, strict = read_dataset(broken)
     assert "finance.yaml" not in strict_data.files  # the strict reader drops the file
@@ -329,7 +329,7 @@ def test_missing_file_still_previews(tmp_path: Path) -> None:
 
 def test_lenient_reader_reads_the_files_the_strict_one_reads(tmp_path: Path) -> None:
     """Optional files left out as `check` leaves them out; project files *.yml read too."""
-    from generator.dataset import read_dataset
+    from generator.read.dataset import read_dataset
 
     data = copy_data(tmp_path / "2023")
     (data / "performance.yaml").unlink()
@@ -691,9 +691,9 @@ def test_state_lists_every_document_and_problem(preview: Preview) -> None:
     kinds = [d["kind"] for d in state["docs"]]
     assert kinds.count("disclosure") == 1 and kinds.count("table") == 24
     assert len(state["docs"]) == len(plan_documents(prepare(DATA)[0]))
-    from generator.audit import audit_report
-    from generator.dataset import read_dataset
-    from generator.derive import derive_report
+    from generator.audit.report import audit_report
+    from generator.model.report import derive_report
+    from generator.read.dataset import read_dataset
 
     dataset, findings = read_dataset(preview.engine.data_dir)  # what `check` reports
     findings += audit_report(dataset, derive_report(dataset))

@@ -57,7 +57,7 @@ def test_unknown_template_variable_names_template_and_variable(tmp_path: Path, r
 
     from generator.build import base_context
     from generator.errors import TemplateError
-    from generator.render import render_docx
+    from generator.render.docx import render_docx
 
     context = {**base_context(report), "p": report.projects[0]}
     render_docx(TEMPLATES / "project_table.docx", context, {})  # the real template renders
@@ -151,7 +151,7 @@ def test_interrupted_write_leaves_previous_output(
     data: Path, previous_output: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from generator.build import build
-    from generator.outputs import Staging
+    from generator.write.outputs import Staging
 
     class Boom(Exception):
         pass

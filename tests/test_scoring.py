@@ -6,9 +6,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from generator.derive_projects import derive_indicator
-from generator.figures import Execution
-from generator.scoring import (
+from generator.model.figures import Execution
+from generator.model.projects import derive_indicator
+from generator.model.scoring import (
     Subject,
     budget_balance_score,
     completion_score,
@@ -21,8 +21,15 @@ from generator.scoring import (
 
 def indicator(target: str, actual: str, level2: str = "数量指标", applicable: bool = True):
     return derive_indicator(
-        {"level1": "产出指标", "level2": level2, "name": "指标", "target": target,
-         "actual": actual, "deviation": "", "applicable": applicable}
+        {
+            "level1": "产出指标",
+            "level2": level2,
+            "name": "指标",
+            "target": target,
+            "actual": actual,
+            "deviation": "",
+            "applicable": applicable,
+        }
     )
 
 
@@ -42,8 +49,12 @@ def test_budget_balance_score(budget: str, actual: str, expected: str) -> None:
 
 
 def test_completion_counts_met_quantity_indicators() -> None:
-    inds = [indicator("≥5名", "10名"), indicator("≥2个", "1个"), indicator("=1次", "1次"),
-            indicator("≥4次", "3次")]
+    inds = [
+        indicator("≥5名", "10名"),
+        indicator("≥2个", "1个"),
+        indicator("=1次", "1次"),
+        indicator("≥4次", "3次"),
+    ]
     assert completion_score(inds, D(8)) == D(4)
 
 
@@ -58,8 +69,12 @@ def test_not_applicable_indicators_leave_the_count() -> None:
 
 def test_deviation_counts_only_met_indicators_within_30_percent() -> None:
     # met: ≥5 → 10 (over-achieving a ≥ target is no deviation), =10 → 12 (20%), =10 → 14 (40%)
-    inds = [indicator("≥5名", "10名"), indicator("=10次", "12次"), indicator("=10次", "14次"),
-            indicator("≥3个", "1个")]
+    inds = [
+        indicator("≥5名", "10名"),
+        indicator("=10次", "12次"),
+        indicator("=10次", "14次"),
+        indicator("≥3个", "1个"),
+    ]
     assert [i.met for i in inds] == [True, False, False, False]
     assert deviation_score(inds, D(7)) == D(7)
 
@@ -84,16 +99,26 @@ def framework(items):
 
 
 def item(key: str, points: str, formula: str = "", check: str = "", level1: str = "项目执行"):
-    return {"key": key, "level1": level1, "level2": "预算结余", "level3": key,
-            "points": D(points), "explanation": "", "criteria": "", "formula": formula,
-            "check": check, "deduction": False}
+    return {
+        "key": key,
+        "level1": level1,
+        "level2": "预算结余",
+        "level3": key,
+        "points": D(points),
+        "explanation": "",
+        "criteria": "",
+        "formula": formula,
+        "check": check,
+        "deduction": False,
+    }
 
 
 def test_score_table_prints_formula_results_and_derives_the_total() -> None:
     subject = Subject((), Execution(D(100), D(95)))
     table = score_table(
         framework([item("预算结余率", "6", formula="budget_balance"), item("执行进度", "4")]),
-        {"预算结余率": D(6), "执行进度": D(4)}, subject,
+        {"预算结余率": D(6), "执行进度": D(4)},
+        subject,
     )
     assert [r.score for r in table.rows] == [D(3), D(4)]
     assert table.total == D(7)
@@ -102,8 +127,11 @@ def test_score_table_prints_formula_results_and_derives_the_total() -> None:
 
 def test_check_items_print_the_entered_score_but_report_the_difference() -> None:
     subject = Subject((), Execution(D(100), D(50)))
-    table = score_table(framework([item("预算结余率", "6", check="budget_balance")]),
-                        {"预算结余率": D("5.5")}, subject)
+    table = score_table(
+        framework([item("预算结余率", "6", check="budget_balance")]),
+        {"预算结余率": D("5.5")},
+        subject,
+    )
     assert table.rows[0].score == D("5.5")
     assert table.rows[0].computed == D(0)
     assert table.differences == table.rows

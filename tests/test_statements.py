@@ -15,9 +15,9 @@ from facts_tables import load_facts, tables_from_facts
 from support import DATA
 
 from generator.cli import main
+from generator.render.workbook import write_workbook
 from generator.statements.amounts import NotAnAmount, convert, parse_amount
 from generator.statements.identify import name_number, title_number
-from generator.workbook import write_workbook
 
 FIXTURES = Path(__file__).parent / "fixtures" / "statements"
 GOOD = ["statements-2023.xlsx", "statements-2023.xls", "statements-2023-yuan.xlsx"]

@@ -1,6 +1,6 @@
-"""Render-time 公文 typesetting (generator.typeset, generator.fonts), on small documents made
-with python-docx's own default template: theme fonts, en-US/ja-JP languages, no page setup,
-as a template re-saved by an office suite might be."""
+"""Render-time 公文 typesetting (generator.render.typeset, generator.render.fonts), on small
+documents made with python-docx's own default template: theme fonts, en-US/ja-JP languages, no
+page setup, as a template re-saved by an office suite might be."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
-from generator import fonts
-from generator.ooxml import W_NS, read_parts, text_of, w
-from generator.typeset import set_toc_pages, typeset_docx
-from generator.typeset_tables import em_width, fit_widths, is_number
+from generator.render import fonts
+from generator.render.ooxml import W_NS, read_parts, text_of, w
+from generator.render.typeset import set_toc_pages, typeset_docx
+from generator.render.typeset_tables import em_width, fit_widths, is_number
 
 
 def save(doc) -> bytes:

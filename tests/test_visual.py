@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from generator.ooxml import text_of, w
-from generator.typeset_tables import is_number
+from generator.render.ooxml import text_of, w
+from generator.render.typeset_tables import is_number
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts" / "visual"
@@ -44,7 +44,7 @@ CHINESE_FACES = (
 
 def _soffice() -> str | None:
     try:
-        from generator.pdf import PdfError, find_program
+        from generator.render.pdf import PdfError, find_program
 
         return str(find_program())
     except (ImportError, PdfError):
@@ -102,7 +102,7 @@ def _pages(pdf: Path) -> list[str]:
 @pytest.fixture(scope="module", params=sorted(DATASETS))
 def converted(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     from generator.build import build
-    from generator.pdf import export_pdfs
+    from generator.render.pdf import export_pdfs
 
     name = request.param
     out = tmp_path_factory.mktemp(f"visual-{name}") / "out"
@@ -255,8 +255,8 @@ def _glyph_probe(folder: Path) -> str:
     from docx import Document as NewDocument
     from docx.shared import Pt
 
-    from generator.pdf import export_pdfs
-    from generator.typeset import typeset_docx
+    from generator.render.pdf import export_pdfs
+    from generator.render.typeset import typeset_docx
 
     doc = NewDocument()
     doc.add_paragraph().add_run("直").font.size = Pt(96)

@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from support import DATA
 
+from generator.render.workbook import write_workbook
 from generator.statements.importer import import_statements
-from generator.workbook import write_workbook
 
 ZERO = Decimal(0)
-REFERENCE = Path(__file__).resolve().parents[1] / "generator" / "reference"
+REFERENCE = Path(__file__).resolve().parents[1] / "generator" / "model" / "reference"
 DEPARTMENT = "中共广元市昭化区委组织部"
 
 
@@ -67,9 +67,9 @@ def test_the_2023_tables_import_back_unchanged(tmp_path):
 
 
 def _lead_tables(data_dir: Path):
-    from generator.dataset import read_dataset
-    from generator.derive import derive_report
-    from generator.tables import standard_tables
+    from generator.model.report import derive_report
+    from generator.present.tables import standard_tables
+    from generator.read.dataset import read_dataset
 
     dataset, findings = read_dataset(data_dir)
     errors = [f.format() for f in findings if f.is_error]

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from generator import fmt
 from generator.charts.numbers import _to_decimal, format_amount
 from generator.charts.style import (
     DPI,
@@ -25,6 +24,7 @@ from generator.charts.style import (
     _png,
     _renderer,
 )
+from generator.present import numbers as fmt
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -1,7 +1,7 @@
 """Chart data and number formatting: pure Decimal, no matplotlib.
 
 Amounts are ``Decimal`` values (万元 by default); shares are computed with ``Decimal`` too and
-printed the way the text prints them (generator.fmt).
+printed the way the text prints them (generator.present.numbers).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from generator import fmt
+from generator.present import numbers as fmt
 
 __all__ = [
     "Bar",

@@ -104,7 +104,7 @@ def find_cjk_font(candidates: Sequence[str] = FONT_CANDIDATES) -> str:
 @lru_cache(maxsize=1)
 def cjk_font() -> str:
     """The CJK font family used by every chart (looked up once per process)."""
-    from generator.fonts_probe import require_cjk_font
+    from generator.machine.fonts_probe import require_cjk_font
 
     return require_cjk_font()
 

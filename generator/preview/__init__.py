@@ -3,7 +3,7 @@
 Serves on 127.0.0.1 only a page with every document of the year, rendered by the build's own
 templates, beside every problem the data still has; saving a YAML file or a template refreshes
 the page by itself. Drafting data may be incomplete: missing or invalid values show as
-placeholders (generator/lenient.py). `build` and `check` stay strict.
+placeholders (generator/read/lenient.py). `build` and `check` stay strict.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Charts of the preview: the build's chart specs, keyed by content and drawn apart from documents.
 
-`capture` takes the build's own chart specs (generator.chartset): each is plain data, drawn by
+`capture` takes the build's own chart specs (generator.charts.specs): each is plain data, drawn by
 the build's `chartset.draw_chart`, and known by its content key (`spec.key`). A chart whose
 inputs did not change keeps its key and its PNG. A new key is looked up in the build's chart
-cache on disk (generator.chartcache), else drawn in a warm worker process (matplotlib stays
+cache on disk (generator.charts.cache), else drawn in a warm worker process (matplotlib stays
 imported there) and stored there for the next build or preview; documents render at once with
 a stand-in image of the right size, and the page loads the real PNG by its key.
 """
@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator import chartcache, chartset
-from generator.chartset import ChartSpec
-from generator.placeholders import lenient_decimals, placeholders_in
+from generator.charts import cache as chartcache
+from generator.charts import specs as chartset
+from generator.charts.specs import ChartSpec
+from generator.read.placeholders import lenient_decimals, placeholders_in
 
 
 @dataclass(frozen=True)

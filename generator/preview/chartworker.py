@@ -1,6 +1,6 @@
 """Worker process of the preview's charts: matplotlib stays imported and warm here.
 
-Reads pickled chart specs (generator.chartset.ChartSpec) on stdin (4-byte length, then the
+Reads pickled chart specs (generator.charts.specs.ChartSpec) on stdin (4-byte length, then the
 pickle) and answers each with (ok, png bytes or error text) the same way on stdout, drawn by
 the build's `chartset.draw_chart`. Only the preview starts it, as its child.
 """
@@ -14,7 +14,8 @@ from decimal import Decimal
 
 
 def main() -> int:
-    from generator import charts, chartset
+    from generator import charts
+    from generator.charts import specs as chartset
     from generator.preview.chartstore import receive, send
 
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer

@@ -23,19 +23,19 @@ from pathlib import Path
 from typing import Any
 
 from generator.build import TEMPLATES, Job
-from generator.derive import Report
 from generator.errors import describe
 from generator.findings import Finding
-from generator.lenient import LenientReader
-from generator.placeholders import lenient_decimals
+from generator.model.report import Report
 from generator.preview.chartstore import ChartRef, ChartStore
 from generator.preview.htmldoc import HtmlDoc, document_to_html
 from generator.preview.problems import ProblemList
 from generator.preview.rendering import Labels, real_images, stand_ins
 from generator.preview.state import Computed, DocState, compute, doc_id, stamp
-from generator.render import Image
-from generator.scheduler import fill_job
-from generator.templatedirs import template_dirs, template_path
+from generator.read.lenient import LenientReader
+from generator.read.placeholders import lenient_decimals
+from generator.render.docx import Image
+from generator.render.templatedirs import template_dirs, template_path
+from generator.write.scheduler import fill_job
 
 __all__ = ["TEMPLATES", "DocState", "Engine"]
 
@@ -347,8 +347,9 @@ class Engine:
 
     def make_pdf(self, did: str) -> Path:
         """Render `did` with its real charts, write it to the output folder, convert it to PDF
-        as `build --pdf` does (generator.pdf: one LibreOffice, the 目录 with its page numbers)."""
-        from generator.pdf import PdfError, export_pdfs
+        as `build --pdf` does (generator.render.pdf: one LibreOffice, the 目录 with its page
+        numbers)."""
+        from generator.render.pdf import PdfError, export_pdfs
 
         with self.cond:
             doc = self.docs.get(did)

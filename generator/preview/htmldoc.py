@@ -3,7 +3,7 @@
 Reads the WordprocessingML of the document directly (lxml, as python-docx does underneath):
 paragraph styles give headings and indents (wordxml.py, htmlpara.py), `gridSpan` and `vMerge`
 give the spans of table cells (htmltable.py), inline pictures become <img>. Markers of
-placeholders (see generator/placeholders.py) become <mark> through `placeholder_html`.
+placeholders (see generator/read/placeholders.py) become <mark> through `placeholder_html`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 Inline pictures become <img> (a data: URI, or whatever `image_html` says for a blob it knows,
 such as a chart drawn apart). Field instructions are skipped, their shown results kept.
-Markers of placeholders (see generator/placeholders.py) become <mark> through `placeholder_html`.
+Markers of placeholders (see generator/read/placeholders.py) become <mark> through
+`placeholder_html`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from generator.placeholders import MARKER
 from generator.preview.wordxml import (
     ALIGN,
     HEADINGS,
@@ -46,6 +46,7 @@ from generator.preview.wordxml import (
     css_class,
     props,
 )
+from generator.read.placeholders import MARKER
 
 EMU_PER_PX = 9525
 ImageHtml = Callable[[bytes, int, int], "str | None"]

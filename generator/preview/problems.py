@@ -14,11 +14,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
-from generator.derive import Report
 from generator.findings import Finding, Level
-from generator.fmt import wan
-from generator.placeholders import MARKER, Missing, MissingInt, Registry
+from generator.model.report import Report
+from generator.present.numbers import wan
 from generator.preview.state import DocState
+from generator.read.placeholders import MARKER, Missing, MissingInt, Registry
 
 FIELD_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 Problem = dict[str, Any]

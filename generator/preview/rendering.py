@@ -16,9 +16,9 @@ from typing import Any
 
 from lxml import etree
 
-from generator.placeholders import MARKER, Placeholder, Registry
 from generator.preview.chartstore import ChartRef, ChartStore, stub_png
-from generator.render import Image
+from generator.read.placeholders import MARKER, Placeholder, Registry
+from generator.render.docx import Image
 
 _TEXT = etree._Element.text  # lxml's own: python-docx's elements redefine `text` to read it
 KEEP_STUBS = 512  # stand-ins remembered, so that a document rendered earlier still finds them

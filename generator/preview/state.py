@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from generator.build import Job, plan_documents
-from generator.derive import Report
 from generator.errors import DataError, UsageError, describe
 from generator.findings import Finding, error
-from generator.lenient import LenientReader
+from generator.model.report import Report
 from generator.pipeline import prepare
-from generator.placeholders import lenient_decimals
 from generator.preview.chartstore import ChartRef, capture
 from generator.preview.htmltable import TableCache
+from generator.read.lenient import LenientReader
+from generator.read.placeholders import lenient_decimals
 
 GROUPS = {"disclosure": "部门决算公开", "letter": "自评报告", "table": "项目支出绩效自评表"}
 

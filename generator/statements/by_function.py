@@ -114,7 +114,7 @@ def _nonzero(line: Line, read: tuple[str, ...]) -> bool:
 
 
 def _item_row(src: Source, line: Line, read: tuple[str, ...]) -> dict[str, Any]:
-    from generator import refdata
+    from generator.model import catalogue as refdata
 
     row: dict[str, Any] = {"code": line.code}
     known = refdata.functional_name(line.code or "", src.ctx.year)

@@ -34,7 +34,7 @@ REPORTED = {
 
 
 def read_economic(src: Source) -> None:
-    from generator import refdata
+    from generator.model import catalogue as refdata
 
     items: list[dict[str, Any]] = []
     reported: dict[str, Decimal] = {}

@@ -1,0 +1,1 @@
+"""Audit: identities between figures, plausibility, lints on prose and templates."""

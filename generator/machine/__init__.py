@@ -1,0 +1,1 @@
+"""What this machine has: fonts, LibreOffice and the doctor command."""

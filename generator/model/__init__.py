@@ -1,0 +1,1 @@
+"""The derived model: one read-only report holding every figure the documents print."""

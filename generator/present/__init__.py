@@ -1,0 +1,1 @@
+"""Presentation: the printed form of every figure, chosen once for text, tables and charts."""

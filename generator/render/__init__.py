@@ -1,0 +1,1 @@
+"""Rendering: templates filled, typeset, converted (docx, xlsx, pdf)."""

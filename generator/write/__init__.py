@@ -1,0 +1,1 @@
+"""Writing outputs: atomic staging, locks, safe names, worker processes, caches."""

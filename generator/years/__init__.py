@@ -1,0 +1,1 @@
+"""Work across years: new-year, diff and redline of two drafts."""
