@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from generator import pipeline
 from generator.charts import cache as chartcache
 from generator.charts.specs import chart_specs
 from generator.errors import BuildError, UsageError
-from generator.findings import Finding
+from generator.findings import Finding, warning
 from generator.model.report import Report
 from generator.read.dataset import Reader
 from generator.render.docx import Image
@@ -182,8 +183,33 @@ def build(
             workers.shutdown(cancel_futures=True)
     if pdf:
         say("通过 LibreOffice 生成 PDF……")
+    findings = findings + _projects_gone(out, report)
     files = write_output(out, data_dir, dirs, report, project, made, pdf)
     return BuildResult(out, files, findings)
+
+
+def _projects_gone(out: Path, report: Report) -> list[Finding]:
+    """Projects the previous build had that the data no longer has (a file deleted or renamed
+    to another extension): their documents go with this build, so say so."""
+    manifest = out / "manifest.json"
+    try:
+        previous = json.loads(manifest.read_text(encoding="utf-8")).get("files", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    names = {p.name for p in report.projects}
+    gone = sorted(
+        {f["project"] for f in previous if f.get("project") and f["project"] not in names}
+    )
+    return [
+        warning(
+            "projects/",
+            0,
+            "",
+            f"上次生成过的项目“{name}”已不在数据中（文件被删除或改名？），其文档不再生成",
+            "plausibility",
+        )
+        for name in gone
+    ]
 
 
 @dataclass

@@ -106,3 +106,15 @@ def test_characters_the_gb2312_faces_cannot_print(tmp_path: Path) -> None:
     dept.write_text(text.replace("name: ", "name: 䶮", 1), encoding="utf-8")
     code, output = _run(data)
     assert "无法显示这些字符" in output and "䶮" in output, output
+
+
+def test_a_project_gone_since_the_last_build_is_named(tmp_path: Path) -> None:
+    from generator.build import build
+
+    data = _copy(tmp_path)
+    out = tmp_path / "out"
+    build(data, out)
+    (data / "projects" / "02-农村供水水质检测.yaml").unlink()
+    result = build(data, out)
+    gone = [f.message for f in result.findings if "已不在数据中" in f.message]
+    assert gone and "农村供水水质检测" in gone[0]
