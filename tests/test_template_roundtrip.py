@@ -74,3 +74,27 @@ def test_templates_saved_by_libreoffice_build_the_same(tmp_path: Path) -> None:
         else:
             assert a[rel] == b[rel], rel
         assert _merges(original / rel) == _merges(resaved / rel), rel
+
+
+def test_a_letter_template_edited_once_changes_the_disclosure_too(tmp_path: Path) -> None:
+    """The disclosure annexes the letters and 自评表 from their own templates, not copies."""
+    import zipfile
+
+    own = tmp_path / "templates"
+    own.mkdir()
+    source = TEMPLATES / "project_letter.docx"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(own / source.name, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(
+                    "（一）项目完成情况".encode(), "（一）项目完成情况（改）".encode()
+                )
+            dst.writestr(item, data)
+    out = tmp_path / "out"
+    build(DATA, out, templates=own)
+    texts = built_texts(out)
+    disclosure = next(t for rel, t in texts.items() if rel.endswith("决算公开.docx"))
+    letters = [t for rel, t in texts.items() if rel.startswith("自评报告/0")]
+    assert disclosure.count("项目完成情况（改）") == len(letters) >= 1
+    assert all("项目完成情况（改）" in t for t in letters)

@@ -76,6 +76,8 @@ def _roots(report: Any) -> dict[str, Any]:
         "style": report.style,
         "chart": MISSING,
         "annex_tables": MISSING,
+        "annex": MISSING,
+        "template_dirs": MISSING,
     }
     if report.projects:
         roots["p"] = report.projects[0]

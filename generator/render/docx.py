@@ -207,6 +207,10 @@ def fill_template(
         from generator.present.annex import AnnexTables
 
         full["annex_tables"] = AnnexTables(full["r"])
+    if "annex" not in full and "r" in full:  # 第四部分 附件: the letter and table templates
+        from generator.render.annexes import Annexes
+
+        full["annex"] = Annexes(full, full.get("template_dirs"))
     try:
         tpl.render(full, shared_env(), autoescape=True)
     except jinja2.UndefinedError as exc:

@@ -159,7 +159,7 @@ def fill_job(
 ) -> Rendered:
     """One document of the year (the build's and the live preview's), kept in memory: its
     template filled with the report and the job's own context."""
-    context = {**base_context(report), **dict(job.extra)}
+    context = {**base_context(report), **dict(job.extra), "template_dirs": templates}
     return fill_template(template_path(job.template, templates), context, images)
 
 
