@@ -56,7 +56,7 @@ def table(keys: list[str], value: Rule) -> Rule:
 # Figures whose percentage a department may print at a precision of its own (year.yaml style).
 PLACES = [
     "total_change", "income_change", "expenditure_change", "fiscal_change", "general_change",
-    "funds_change", "three_public_change", "operating_costs_change",
+    "funds_change", "three_public_change", "operating_costs_change", "payment_rate",
 ]  # fmt: skip
 
 YEAR = {
