@@ -129,3 +129,22 @@ def test_importing_the_statements_fills_the_new_year(next_year, tmp_path, capsys
         assert f[key] == old[key], key
     assert f["previous"]["operating_costs"] == Decimal("289.99")
     assert f["operating_costs"] is None or f["operating_costs"] == "~"
+
+
+def test_the_preview_of_a_new_year_shows_what_is_left_and_no_error_page(next_year, tmp_path):
+    """Every document of the new year renders in the preview, the empty figures as 【待填】."""
+    from generator.preview.engine import Engine
+
+    folder = Path(shutil.copytree(next_year, tmp_path / "2024"))
+    engine = Engine(folder)
+    try:
+        engine.recompute()
+        docs = list(engine.docs.values())
+        for doc in docs:
+            engine.render(doc)
+        assert len(docs) == 28
+        assert [d.job.title for d in docs if d.error] == []
+        disclosure = next(d for d in docs if d.job.kind == "disclosure")
+        assert disclosure.html.count("【待填") > 100
+    finally:
+        engine.close()
