@@ -88,6 +88,7 @@ def typeset_own(document: etree._Element, chosen: fonts.FontPreset, styles: etre
 
 
 def typeset_body(body: etree._Element, styles: etree._Element) -> None:
+    unwrap_toc_block(body)
     promote_subheadings(body, styles)
     toc = find_toc(body)
     if toc is not None:
@@ -318,6 +319,20 @@ def text_width(body: etree._Element) -> int:
 
 
 # --- table of contents and sections ---------------------------------------------------------
+
+
+def unwrap_toc_block(body: etree._Element) -> None:
+    """A template saved by LibreOffice wraps its table of contents in a content control
+    (w:sdt, gallery "Table of Contents"): its paragraphs become the body's own again, so the
+    contents are rebuilt as for any template."""
+    for sdt in [child for child in body if local(child) == "sdt"]:
+        gallery = sdt.find(f"{w('sdtPr')}/{w('docPartObj')}/{w('docPartGallery')}")
+        content = sdt.find(w("sdtContent"))
+        if gallery is None or gallery.get(w("val")) != "Table of Contents" or content is None:
+            continue
+        for child in list(content):
+            sdt.addprevious(child)
+        body.remove(sdt)
 
 
 def find_toc(body: etree._Element) -> tuple[etree._Element, etree._Element, str] | None:
