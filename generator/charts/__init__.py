@@ -18,7 +18,6 @@ from generator.charts.bars import (
     draw_bars,
 )
 from generator.charts.numbers import (
-    Bar,
     Slice,
     format_amount,
     format_share,
@@ -51,7 +50,6 @@ from generator.charts.style import (
 __all__ = [
     "FONT_CANDIDATES",
     "PALETTE",
-    "Bar",
     "ChartFontError",
     "Slice",
     "cjk_font",

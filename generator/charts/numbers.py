@@ -14,19 +14,12 @@ from typing import Any
 from generator.present import numbers as fmt
 
 __all__ = [
-    "Bar",
     "Slice",
     "format_amount",
     "format_share",
     "format_shares",
     "pie_legend_labels",
 ]
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: Decimal
 
 
 @dataclass(frozen=True)
