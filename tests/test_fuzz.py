@@ -23,7 +23,7 @@ from support import ROOT
 from generator.build import build
 from generator.cli import main
 
-DATA = ROOT / "data" / "examples"
+DATA = ROOT / "data" / "examples" / "water-centre-2024"
 MUTATIONS = 320
 BUILT_SAMPLE = 4
 SCALAR = re.compile(r"^(\s*(?:- )?[\w\u4e00-\u9fff'\"]+:\s)(\S.*)$")

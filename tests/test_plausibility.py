@@ -14,7 +14,7 @@ from support import ROOT
 
 from generator.cli import main
 
-DATA = ROOT / "data" / "examples"
+DATA = ROOT / "data" / "examples" / "water-centre-2024"
 P01 = "projects/01-农村饮水安全工程维修养护.yaml"
 
 CASES = [

@@ -25,7 +25,7 @@ from generator.render.typeset_tables import is_number
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts" / "visual"
-DATASETS = {"2023": ROOT / "data" / "2023", "examples": ROOT / "data" / "examples"}
+DATASETS = {"2023": ROOT / "data" / "2023", "examples": ROOT / "data" / "examples" / "water-centre-2024"}
 POPPLER = ("pdftotext", "pdffonts", "pdfimages", "pdftoppm")
 FOOTER = re.compile(r"—\s*(\d+)\s*—")
 TOC_LINE = re.compile(r"^\s*(\S.*?)\s*[.·…]{3,}\s*(\d+)\s*$")
