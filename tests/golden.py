@@ -17,7 +17,8 @@ from docx.oxml.ns import qn
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
-DATASETS = {"2023": ROOT / "data" / "2023", "examples": ROOT / "data" / "examples" / "water-centre-2024"}
+EXAMPLES = ROOT / "data" / "examples" / "water-centre-2024"
+DATASETS = {"2023": ROOT / "data" / "2023", "examples": EXAMPLES}
 
 
 def document_text(path: Path) -> str:

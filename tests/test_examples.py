@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from golden import EXAMPLES
 from support import ROOT, Built, DocxContent, Rows, copy_data, norm
 
-EXAMPLES = ROOT / "data" / "examples" / "water-centre-2024"
 ZERO = Decimal(0)
 HALF_CENT = Decimal("0.005")
 AMOUNT = re.compile(r"-?\d+\.\d{2}")

@@ -17,13 +17,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from golden import EXAMPLES as EXAMPLES_DATA
 from golden import built_texts
-from support import ROOT
 
 from generator.build import build
 from generator.cli import main
 
-DATA = ROOT / "data" / "examples" / "water-centre-2024"
+DATA = EXAMPLES_DATA
 MUTATIONS = 320
 BUILT_SAMPLE = 4
 SCALAR = re.compile(r"^(\s*(?:- )?[\w\u4e00-\u9fff'\"]+:\s)(\S.*)$")

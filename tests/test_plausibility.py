@@ -10,11 +10,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import ROOT
+from golden import EXAMPLES as EXAMPLES_DATA
 
 from generator.cli import main
 
-DATA = ROOT / "data" / "examples" / "water-centre-2024"
+DATA = EXAMPLES_DATA
 P01 = "projects/01-农村饮水安全工程维修养护.yaml"
 
 CASES = [

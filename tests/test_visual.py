@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from golden import DATASETS
 from lxml import etree
 
 from generator.render.ooxml import text_of, w
@@ -25,7 +26,6 @@ from generator.render.typeset_tables import is_number
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts" / "visual"
-DATASETS = {"2023": ROOT / "data" / "2023", "examples": ROOT / "data" / "examples" / "water-centre-2024"}
 POPPLER = ("pdftotext", "pdffonts", "pdfimages", "pdftoppm")
 FOOTER = re.compile(r"—\s*(\d+)\s*—")
 TOC_LINE = re.compile(r"^\s*(\S.*?)\s*[.·…]{3,}\s*(\d+)\s*$")

@@ -78,20 +78,21 @@ def remove(parent: etree._Element, tag: str) -> None:
         parent.remove(node)
 
 
-def ppr(p: etree._Element) -> etree._Element:
-    found = p.find(w("pPr"))
+def properties(node: etree._Element, tag: str) -> etree._Element:
+    """The properties child (`pPr`, `rPr`, `tcPr` …) of `node`, created first when missing."""
+    found = node.find(w(tag))
     if found is None:
-        found = etree.Element(w("pPr"))
-        p.insert(0, found)
+        found = etree.Element(w(tag))
+        node.insert(0, found)
     return found
+
+
+def ppr(p: etree._Element) -> etree._Element:
+    return properties(p, "pPr")
 
 
 def rpr(r: etree._Element) -> etree._Element:
-    found = r.find(w("rPr"))
-    if found is None:
-        found = etree.Element(w("rPr"))
-        r.insert(0, found)
-    return found
+    return properties(r, "rPr")
 
 
 def set_val(parent: etree._Element, tag: str, order: list[str], **attrs: str) -> etree._Element:

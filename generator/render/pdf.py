@@ -113,18 +113,10 @@ class _Job:
 
 
 def find_program() -> Path:
-    """soffice: through generator.machine.tools_probe when present, else $GENERATOR_SOFFICE or
-    PATH."""
-    try:
-        from generator.machine.tools_probe import find_soffice
-    except ImportError:
-        find_soffice = None
-    if find_soffice is not None:
-        found = find_soffice()
-    else:
-        chosen = os.environ.get("GENERATOR_SOFFICE") or "soffice"
-        which = shutil.which(chosen) or shutil.which("libreoffice")
-        found = Path(which) if which else None
+    """soffice, where tools_probe finds it ($GENERATOR_SOFFICE, PATH, the usual places)."""
+    from generator.machine.tools_probe import find_soffice
+
+    found = find_soffice()
     if found is None:
         raise PdfError(MISSING)
     return Path(found)

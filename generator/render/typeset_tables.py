@@ -16,6 +16,7 @@ from generator.render.ooxml import (
     ensure,
     local,
     ppr,
+    properties,
     rpr,
     set_val,
     style_of,
@@ -227,11 +228,7 @@ def align_numbers(rows: list[list[Cell]], headers: int) -> None:
 
 
 def _tcpr(tc: etree._Element) -> etree._Element:
-    node = tc.find(w("tcPr"))
-    if node is None:
-        node = etree.Element(w("tcPr"))
-        tc.insert(0, node)
-    return node
+    return properties(tc, "tcPr")
 
 
 def _needs(rows: list[list[Cell]], current: list[int], headers: int) -> tuple[list[int], list[int]]:
