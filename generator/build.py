@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from generator.render.docx import Image
 from generator.render.templatedirs import TEMPLATES, template_dirs, template_path
 from generator.write.names import NameBook, safe_name
 from generator.write.outlock import OutputLock
-from generator.write.outputs import ProjectKey, Staging, check_output, recover
+from generator.write.outputs import ProjectKey, Staging, check_output, read_manifest, recover
 from generator.write.scheduler import (
     Workers,
     base_context,
@@ -191,15 +190,9 @@ def build(
 def _projects_gone(out: Path, report: Report) -> list[Finding]:
     """Projects the previous build had that the data no longer has (a file deleted or renamed
     to another extension): their documents go with this build, so say so."""
-    manifest = out / "manifest.json"
-    try:
-        previous = json.loads(manifest.read_text(encoding="utf-8")).get("files", [])
-    except (OSError, ValueError, AttributeError):
-        return []
     names = {p.name for p in report.projects}
-    gone = sorted(
-        {f["project"] for f in previous if f.get("project") and f["project"] not in names}
-    )
+    previous = read_manifest(out) or []
+    gone = sorted({f.project for f in previous if f.project and f.project not in names})
     return [
         warning(
             "projects/",

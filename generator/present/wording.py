@@ -69,13 +69,6 @@ def lines(ctx: Any, shares: Any) -> list[Share]:
 
 
 @pass_context
-def listed(ctx: Any, parts: Any, sep: str = "；", end: str = "。") -> str:
-    """Join printed parts with the list separator and the closing mark."""
-    items = [p for p in parts if p]
-    return sep.join(items) + (end if items else "")
-
-
-@pass_context
 def share_list(
     ctx: Any, shares: Any, pattern: str, sep: str = "；", end: str = "。", place: str | None = None
 ) -> str:
@@ -240,14 +233,12 @@ def cn_date(text: Any) -> str:
 
 FILTERS = {
     "wan": wan,
-    "fixed": fmt.amount,
     "pct": pct,
     "score": fmt.score,
     "yoy": yoy,
     "moved": moved,
     "with_pct": with_pct,
     "lines": lines,
-    "listed": listed,
     "share_list": share_list,
     "completion": completion,
     "amount_list": amount_list,
