@@ -40,9 +40,30 @@ def naive_build(data_dir: Path, out: Path) -> int:
     from generator.render.templatedirs import template_dirs, template_path
     from generator.render.typeset import typeset_docx
 
+    from lxml import etree
+    from markupsafe import Markup
+
+    from generator.render.annexes import SECT_PR, Annexes
+
     class Template(DocxTemplate):  # the project's tag rewriting, done every time
         def patch_xml(self, src_xml: str) -> str:
             return rewrite_tags(super().patch_xml(src_xml))
+
+    def make_env() -> jinja2.Environment:
+        env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+        env.filters.update(FILTERS)
+        env.filters["score_rows"] = score_lines
+        env.globals.update(FUNCTIONS)
+        return env
+
+    class NaiveAnnexes(Annexes):  # 第四部分's letters and tables, each a stock render too
+        def _body(self, name: str, extra: dict) -> Markup:
+            tpl = Template(str(template_path(name, self.dirs)))
+            tpl.render({**self.context, **extra, "chart": {}}, make_env(), autoescape=True)
+            body = tpl.docx.element.body
+            parts = [etree.tostring(child, encoding="unicode") for child in body.iterchildren()
+                     if child.tag != SECT_PR]  # fmt: skip
+            return Markup("".join(parts))
 
     report, _ = pipeline.prepare(data_dir)
     require_cjk_font()
@@ -50,13 +71,11 @@ def naive_build(data_dir: Path, out: Path) -> int:
     dirs = template_dirs(None, data_dir)
     files = {_chart_path(s.number, s.caption): png for s, png in charts.values()}
     for job in plan_documents(report):
-        env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
-        env.filters.update(FILTERS)
-        env.filters["score_rows"] = score_lines
-        env.globals.update(FUNCTIONS)
+        env = make_env()
         tpl = Template(str(template_path(job.template, dirs)))
         context = {**base_context(report), **dict(job.extra), "style": report.style}
         context["annex_tables"] = AnnexTables(report)
+        context["annex"] = NaiveAnnexes(context, dirs)
         context["chart"] = {
             name: InlineImage(tpl, io.BytesIO(png), width=Cm(15.0))
             for name, (_, png) in (charts.items() if job.kind == "disclosure" else [])

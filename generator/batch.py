@@ -164,7 +164,8 @@ def run_batch(
     """Build every department; the outcomes, in order (summary.json written)."""
     from generator.build import template_files
     from generator.render.templatedirs import template_dirs
-    from generator.write.scheduler import charts_probably_cached, prewarm, start_workers
+    from generator.write.headstart import charts_probably_cached
+    from generator.write.scheduler import prewarm, start_workers
 
     data_dirs = expand(folders)
     out = Path(os.path.abspath(out))

@@ -17,13 +17,13 @@ from generator.model.report import Report
 from generator.read.dataset import Reader
 from generator.render.docx import Image
 from generator.render.templatedirs import TEMPLATES, template_dirs, template_path
+from generator.write.headstart import charts_probably_cached
 from generator.write.names import NameBook, safe_name
 from generator.write.outlock import OutputLock
 from generator.write.outputs import ProjectKey, Staging, check_output, read_manifest, recover
 from generator.write.scheduler import (
     Workers,
     base_context,
-    charts_probably_cached,
     draw_and_render,
     draw_specs,
     prewarm,

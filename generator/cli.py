@@ -131,10 +131,21 @@ def _pdf_step(wanted: bool, build: object) -> dict[str, bool]:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from generator.write import headstart
+
+    folders = args.data_dir if isinstance(args.data_dir, list) else [args.data_dir]
+    if args.project is None:
+        headstart.begin(folders)  # the chart worker imports matplotlib while we go on
+    try:
+        return _build(args, folders)
+    finally:
+        headstart.discard()
+
+
+def _build(args: argparse.Namespace, folders: list[Path]) -> int:
     from generator import batch
     from generator.build import build
 
-    folders = args.data_dir if isinstance(args.data_dir, list) else [args.data_dir]
     if batch.is_batch(folders):  # many departments in one run
         return batch.cli(args, folders, _pdf_step(args.pdf, build))
     args.data_dir = folders[0]

@@ -336,3 +336,36 @@ def test_file_names_print_relative_to_the_working_folder(
     monkeypatch.chdir(path.parent)
     other = tmp_path.parent / "elsewhere.yaml"
     assert display_name(other) == str(other.resolve())
+
+
+def test_every_schema_is_a_valid_cerberus_schema() -> None:
+    """The build's validator trusts generator.read.schema and skips cerberus's own check of a
+    schema on every use; here cerberus checks each schema, and every sub-schema the data of
+    both datasets reaches, as it would by default."""
+    from cerberus import Validator
+    from cerberus.schema import SchemaError
+
+    from generator.read import schema
+    from generator.read.loader import load_file
+    from generator.read.validate import DataValidator
+
+    class Checking(DataValidator):
+        schema = Validator.schema  # cerberus's own: validates every schema it is given
+
+    root_dir = Path(__file__).resolve().parent.parent
+    for name, rules in [*schema.FILES.items(), ("projects/", schema.PROJECT)]:
+        try:
+            checking = Checking(rules)
+        except SchemaError as exc:  # pragma: no cover - the failure this test is for
+            raise AssertionError(f"{name}: {exc}") from exc
+        for root in (root_dir / "data" / "2023", root_dir / "data/examples/water-centre-2024"):
+            paths = (
+                sorted((root / "projects").glob("*.yaml")) if name == "projects/" else [root / name]
+            )
+            for path in [p for p in paths if p.exists()]:
+                loaded, _ = load_file(path, root)
+                assert checking.validate(loaded.data), (path, checking.errors)
+    invalid = {"amount": {"type": "decimal", "coerce": "decimal", "minn": 0}}
+    with pytest.raises(SchemaError):
+        Checking(invalid)
+    DataValidator(invalid)  # trusted: the check above is what guards the schemas

@@ -13,9 +13,12 @@ import os
 import sys
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.charts.specs import ChartSpec
 from generator.write import diskcache
+
+if TYPE_CHECKING:  # not imported: the build's head start reads this module first
+    from generator.charts.specs import ChartSpec
 
 KIND = "charts"
 CODE = ("charts", "charts/specs.py", "machine/fonts_probe.py", "charts/cache.py")

@@ -145,6 +145,9 @@ def _figure() -> Iterator[Figure]:
     """A styled, A4-friendly figure on an Agg canvas. Made without pyplot, whose import costs
     more than the rest of matplotlib's (the same pixels: the figure and canvas pyplot would
     make with the Agg backend)."""
+    from generator.charts.mpl import import_for_drawing
+
+    import_for_drawing()
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure

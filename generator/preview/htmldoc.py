@@ -8,6 +8,7 @@ placeholders (see generator/read/placeholders.py) become <mark> through `placeho
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +16,14 @@ from generator.preview.htmlpara import ImageHtml, PlaceholderHtml
 from generator.preview.htmltable import TableCache, TableConverter
 from generator.preview.wordxml import T_P, T_TBL, Element, w
 
-__all__ = ["HtmlDoc", "ImageHtml", "PlaceholderHtml", "TableCache", "document_to_html"]
+__all__ = [
+    "HtmlDoc",
+    "ImageHtml",
+    "PlaceholderHtml",
+    "TableCache",
+    "block_converter",
+    "document_to_html",
+]
 
 
 @dataclass
@@ -75,3 +83,14 @@ def document_to_html(
 
     conv = _Converter(styles, image_blob, image_html, placeholder_html, cache=cache)
     return conv.result(conv.body(document.element.body))
+
+
+def block_converter(
+    styles: Element | None,
+    image_blob: Callable[[str], bytes | None],
+    image_html: ImageHtml | None = None,
+    placeholder_html: PlaceholderHtml | None = None,
+) -> _Converter:
+    """A converter fed one top-level block at a time (`body(root_of_one_block, parts)`, in
+    reading order): the HTML of those blocks is that of the body they make (fastdoc.py)."""
+    return _Converter(styles, image_blob, image_html, placeholder_html, cache=None)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from cerberus import TypeDefinition, Validator, errors
+from cerberus.schema import DefinitionSchema
 
 from generator.findings import Finding, error, format_path
 from generator.read.loader import LoadedFile
@@ -48,8 +49,29 @@ def _bounded_decimal(number: Decimal, shown: Any) -> Decimal:
     return number.copy_abs() if number.is_zero() else number
 
 
+class _OwnSchema(DefinitionSchema):
+    """A schema of generator.read.schema: ours, and checked to be a valid cerberus schema by
+    the tests (tests/test_loader.py), so not checked again on every use (cerberus re-hashes
+    and re-validates a schema whenever a validator takes it or normalising touches it: most of
+    its time on this data)."""
+
+    def validate(self, schema: Any = None) -> None:
+        return None
+
+
 class DataValidator(Validator):
     """Cerberus with the coercions this data needs: text to Decimal, int and bool."""
+
+    @property
+    def schema(self) -> Any:
+        return self._schema
+
+    @schema.setter
+    def schema(self, schema: Any) -> None:
+        if schema is None or self.is_child or isinstance(schema, DefinitionSchema):
+            self._schema = schema
+        else:
+            self._schema = _OwnSchema(self, schema)
 
     types_mapping = {
         **Validator.types_mapping,

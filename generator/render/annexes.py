@@ -4,6 +4,10 @@ The disclosure does not copy the letter and table templates: `{{p annex.departme
 `{{p annex.project_table(p) }}` and `{{p annex.project_letter(l) }}` fill the same templates the
 standalone documents are made from, and place their bodies here, so a wording changed in a
 letter template changes it in the disclosure too.
+
+A build renders those standalone documents anyway, so it hands their bodies over (`made`,
+keyed by `annex_key`) and the disclosure places them without filling the templates again; a
+body not handed over (the live preview, one project) is filled here.
 """
 
 from __future__ import annotations
@@ -18,12 +22,48 @@ from markupsafe import Markup
 SECT_PR = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sectPr"
 
 
-class Annexes:
-    """The annexed documents of one disclosure, filled when the template prints them."""
+AnnexKey = tuple[str, int]
 
-    def __init__(self, context: Mapping[str, Any], dirs: tuple[Path, ...] | None) -> None:
+
+class AnnexIndex:
+    """Which annexed document a template and its context make: the template and the
+    position of its project (自评表) or letter in the report (the department letter: 0)."""
+
+    def __init__(self, report: Any) -> None:
+        self._projects = {id(p): i for i, p in enumerate(getattr(report, "projects", ()))}
+        self._letters = {id(x): i for i, x in enumerate(getattr(report, "letters", ()))}
+
+    def key(self, template: str, extra: Mapping[str, Any]) -> AnnexKey | None:
+        if "p" in extra:
+            found = self._projects.get(id(extra["p"]))
+        elif "l" in extra:
+            found = self._letters.get(id(extra["l"]))
+        else:
+            found = 0
+        return None if found is None else (template, found)
+
+
+def body_markup(document: Any) -> str:
+    """The body of a filled document (python-docx's Document) as the XML to place in another,
+    without its section properties."""
+    body = document.element.body
+    parts = [etree.tostring(child, encoding="unicode") for child in body.iterchildren()
+             if child.tag != SECT_PR]  # fmt: skip
+    return "".join(parts)
+
+
+class Annexes:
+    """The annexed documents of one disclosure, filled when the template prints them (or
+    taken from `made`, the bodies of the same documents rendered on their own)."""
+
+    def __init__(
+        self, context: Mapping[str, Any], dirs: tuple[Path, ...] | None,
+        made: Mapping[AnnexKey, str] | None = None,
+    ) -> None:  # fmt: skip
         self.context = {k: v for k, v in context.items() if k not in ("annex", "chart")}
         self.dirs = dirs
+        self.made = made or {}
+        self.index = AnnexIndex(self.context.get("r"))
 
     def department_letter(self) -> Markup:
         return self._body("department_letter.docx", {})
@@ -35,11 +75,12 @@ class Annexes:
         return self._body("project_letter.docx", {"l": letter})
 
     def _body(self, name: str, extra: Mapping[str, Any]) -> Markup:
+        key = self.index.key(name, extra)
+        made = self.made.get(key) if key is not None else None
+        if made is not None:
+            return Markup(made)
         from generator.render.docx import fill_template
         from generator.render.templatedirs import template_path
 
         filled = fill_template(template_path(name, self.dirs), {**self.context, **extra})
-        body = filled.docx.element.body
-        parts = [etree.tostring(child, encoding="unicode") for child in body.iterchildren()
-                 if child.tag != SECT_PR]  # fmt: skip
-        return Markup("".join(parts))
+        return Markup(body_markup(filled.docx))

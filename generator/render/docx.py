@@ -181,10 +181,12 @@ def render_docx(
 
 
 def fill_template(
-    template: Path, context: Mapping[str, Any], images: Mapping[str, Image] | None = None
-) -> Rendered:
+    template: Path, context: Mapping[str, Any], images: Mapping[str, Image] | None = None,
+    annex_bodies: Mapping[Any, str] | None = None,
+) -> Rendered:  # fmt: skip
     """Render one template, kept in memory: its bytes on demand (render_docx), its document
-    for whoever reads it there (the live preview's HTML)."""
+    for whoever reads it there (the live preview's HTML). `annex_bodies`: the annexed
+    documents already rendered on their own (generator.render.annexes)."""
     from docx.shared import Cm
     from docxtpl import InlineImage
 
@@ -210,7 +212,7 @@ def fill_template(
     if "annex" not in full and "r" in full:  # 第四部分 附件: the letter and table templates
         from generator.render.annexes import Annexes
 
-        full["annex"] = Annexes(full, full.get("template_dirs"))
+        full["annex"] = Annexes(full, full.get("template_dirs"), annex_bodies)
     try:
         tpl.render(full, shared_env(), autoescape=True)
     except jinja2.UndefinedError as exc:

@@ -75,8 +75,18 @@ def template_entry(path: Path) -> Entry:
     key = diskcache.digest(data)
     entry = _ENTRIES.get(key)
     if entry is None:
-        entry = _ENTRIES[key] = Entry(data, key, _lean(data))
+        entry = _ENTRIES[key] = Entry(data, key, _cached_lean(data, key))
     return entry
+
+
+def _cached_lean(data: bytes, key: str) -> bytes:
+    """The lean copy, from the disk cache where a process made it before."""
+    lean_key = diskcache.digest(key, diskcache.source_fingerprint("render/docxfast.py"))
+    lean = diskcache.load("lean", lean_key)
+    if lean is None:
+        lean = _lean(data)
+        diskcache.store("lean", lean_key, lean)
+    return lean
 
 
 def _lean(data: bytes) -> bytes:

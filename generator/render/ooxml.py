@@ -54,7 +54,19 @@ def w(tag: str) -> str:
 
 
 def local(node: etree._Element) -> str:
-    return etree.QName(node).localname if isinstance(node.tag, str) else ""
+    tag = node.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+_RANKS: dict[int, tuple[list[str], dict[str, int]]] = {}
+
+
+def _ranks(order: list[str]) -> dict[str, int]:
+    """Position of each tag in a schema order (kept per order list)."""
+    known = _RANKS.get(id(order))
+    if known is None or known[0] is not order:
+        known = _RANKS[id(order)] = (order, {tag: i for i, tag in enumerate(order)})
+    return known[1]
 
 
 def ensure(parent: etree._Element, tag: str, order: list[str]) -> etree._Element:
@@ -63,10 +75,10 @@ def ensure(parent: etree._Element, tag: str, order: list[str]) -> etree._Element
     if found is not None:
         return found
     node = etree.Element(w(tag))
-    rank = order.index(tag) if tag in order else len(order)
+    ranks = _ranks(order)
+    rank = ranks.get(tag, len(order))
     for i, child in enumerate(parent):
-        name = local(child)
-        if name in order and order.index(name) > rank:
+        if ranks.get(local(child), -1) > rank:
             parent.insert(i, node)
             return node
     parent.append(node)
@@ -110,9 +122,13 @@ def text_of(node: etree._Element) -> str:
     return "".join(parts)
 
 
+_PSTYLE = f"{{{W_NS}}}pPr/{{{W_NS}}}pStyle"
+_VAL = f"{{{W_NS}}}val"
+
+
 def style_of(p: etree._Element) -> str | None:
-    node = p.find(f"{w('pPr')}/{w('pStyle')}")
-    return node.get(w("val")) if node is not None else None
+    node = p.find(_PSTYLE)
+    return node.get(_VAL) if node is not None else None
 
 
 def has_content(p: etree._Element) -> bool:

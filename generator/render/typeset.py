@@ -31,7 +31,7 @@ from generator.render.ooxml import (
     write_parts,
 )
 from generator.render.typeset_letters import centre_signatures
-from generator.render.typeset_tables import Sizes, typeset_tables
+from generator.render.typeset_tables import sizes_of, typeset_tables
 
 BODY_SIZE = 32  # 3号, half-points
 TITLE_SIZE = 44  # 2号
@@ -96,7 +96,7 @@ def typeset_body(body: etree._Element, styles: etree._Element) -> None:
         split_front_matter(body, toc[1])
     fix_flow(body)
     keep_titles_with_tables(body)
-    typeset_tables(body, Sizes(styles), text_width(body))
+    typeset_tables(body, sizes_of(styles), text_width(body))
     keep_header_rows(body)
     centre_signatures(body, styles)
     if toc is not None:

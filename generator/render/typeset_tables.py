@@ -79,6 +79,7 @@ class Sizes:
 
     def __init__(self, styles: etree._Element | None):
         self.sizes: dict[str, tuple[str | None, int | None]] = {}
+        self._of: dict[str | None, int] = {}
         self.default = 21
         if styles is None:
             return
@@ -95,6 +96,12 @@ class Sizes:
         self.normal = self.of("Normal")
 
     def of(self, style_id: str | None) -> int:
+        known = self._of.get(style_id)
+        if known is None:
+            known = self._of[style_id] = self._follow(style_id)
+        return known
+
+    def _follow(self, style_id: str | None) -> int:
         seen = set()
         while style_id and style_id in self.sizes and style_id not in seen:
             seen.add(style_id)
@@ -105,14 +112,33 @@ class Sizes:
         return self.default
 
 
+_P, _R, _T, _VAL = w("p"), w("r"), w("t"), w("val")
+_PSTYLE = f"{w('pPr')}/{w('pStyle')}"
+_SZ = f"{w('rPr')}/{w('sz')}"
+
+
+_SIZES: dict[int, tuple[etree._Element, Sizes]] = {}
+
+
+def sizes_of(styles: etree._Element) -> Sizes:
+    """The Sizes of a styles part, kept while it is in use (a template's typeset styles serve
+    every document of the template; they are read, never changed, while typesetting)."""
+    known = _SIZES.get(id(styles))
+    if known is None or known[0] is not styles:
+        if len(_SIZES) >= 16:
+            _SIZES.clear()
+        known = _SIZES[id(styles)] = (styles, Sizes(styles))
+    return known[1]
+
+
 def _cell_size(tc: etree._Element, sizes: Sizes) -> int:
-    for p in tc.iter(w("p")):
-        style = p.find(f"{w('pPr')}/{w('pStyle')}")
-        base = sizes.of(style.get(w("val")) if style is not None else "Normal")
-        for r in p.iter(w("r")):
-            sz = r.find(f"{w('rPr')}/{w('sz')}")
-            if sz is not None and r.find(w("t")) is not None:
-                return int(sz.get(w("val")))
+    for p in tc.iter(_P):
+        style = p.find(_PSTYLE)
+        base = sizes.of(style.get(_VAL) if style is not None else "Normal")
+        for r in p.iter(_R):
+            sz = r.find(_SZ)
+            if sz is not None and r.find(_T) is not None:
+                return int(sz.get(_VAL))
         return base
     return sizes.default
 

@@ -21,13 +21,17 @@ from typing import Any
 from generator.charts import cache as chartcache
 from generator.charts.specs import ChartSpec, chart_specs, draw_chart
 from generator.model.report import Report
-from generator.render.docx import Image, Rendered, fill_template
+from generator.render.annexes import AnnexIndex, AnnexKey, body_markup
+from generator.render.docx import Image, Rendered, fill_template, plain_render
 from generator.render.templatedirs import template_path
-from generator.write import diskcache
+from generator.write import diskcache, headstart
+from generator.write.headstart import hint_key
 from generator.write.workers import make_pool, warm_charts, warm_documents
 
 Charts = dict[str, tuple[int, str, bytes]]
 Templates = tuple[Path, ...]
+Bodies = dict[AnnexKey, str]
+Outcome = tuple[list[bytes], list[bytes], list[bytes], list[bytes]]  # drawn, charted, rest, extras
 CHUNKS_PER_WORKER = 4
 MAX_CHUNK = 24  # documents: small enough that no worker waits long for the last chunk
 MAX_WORKERS = 8
@@ -55,37 +59,24 @@ def start_workers(matplotlib: bool = True) -> Workers | None:
         return None
     count = max(1, min(cores, MAX_WORKERS) - 1)
     warm = warm_charts if matplotlib else warm_documents
-    return Workers(make_pool(1, warm), make_pool(count, warm_documents), count)
+    charts = headstart.take() or make_pool(1, warm)  # started early by the command, if at all
+    return Workers(charts, make_pool(count, warm_documents), count)
 
 
 # --- hints: were the charts of this data folder cached last time? ----------------------------
 
 
-def _hint_key(data_dir: Path) -> str:
-    return diskcache.digest(str(data_dir.resolve()))
-
-
-def charts_probably_cached(data_dirs: list[Path]) -> bool:
-    """Whether the last build of each folder left all its charts in the cache (then the chart
-    worker need not import matplotlib ahead)."""
-    for data_dir in data_dirs:
-        hint = diskcache.load("hints", _hint_key(data_dir))
-        if hint is None or not chartcache.all_cached(hint.decode().split()):
-            return False
-    return True
-
-
 def remember_charts(data_dir: Path, specs: list[ChartSpec]) -> None:
     keys = " ".join(chartcache.chart_key(s) for s in specs)
-    if diskcache.load("hints", _hint_key(data_dir)) != keys.encode():
-        diskcache.store("hints", _hint_key(data_dir), keys.encode())
+    if diskcache.load("hints", hint_key(data_dir)) != keys.encode():
+        diskcache.store("hints", hint_key(data_dir), keys.encode())
 
 
 def remember_preset(data_dir: Path, preset: str | None) -> None:
     """The font preset of the folder's documents, for `prewarm` next time."""
     value = (preset or "").encode()
-    if diskcache.load("presets", _hint_key(data_dir)) != value:
-        diskcache.store("presets", _hint_key(data_dir), value)
+    if diskcache.load("presets", hint_key(data_dir)) != value:
+        diskcache.store("presets", hint_key(data_dir), value)
 
 
 def prewarm(workers: Workers | None, templates: list[Path], data_dirs: list[Path]) -> None:
@@ -100,7 +91,7 @@ def prewarm(workers: Workers | None, templates: list[Path], data_dirs: list[Path
 
 def _last_preset(data_dir: Path) -> str | None:
     """The preset the folder's last build used; never built: the house style's default."""
-    hint = diskcache.load("presets", _hint_key(data_dir))
+    hint = diskcache.load("presets", hint_key(data_dir))
     if hint is None:
         from generator.present.style import Style
 
@@ -149,18 +140,31 @@ def base_context(report: Report) -> dict[str, Any]:
 
 
 def render_job(
-    job: Any, report: Report, images: dict[str, Image], templates: Templates | None = None
-) -> bytes:
-    return fill_job(job, report, images, templates).to_bytes(release=True)
+    job: Any, report: Report, images: dict[str, Image], templates: Templates | None = None,
+    bodies: Bodies | None = None,
+) -> bytes:  # fmt: skip
+    return fill_job(job, report, images, templates, bodies).to_bytes(release=True)
 
 
 def fill_job(
-    job: Any, report: Report, images: dict[str, Image], templates: Templates | None = None
-) -> Rendered:
+    job: Any, report: Report, images: dict[str, Image], templates: Templates | None = None,
+    bodies: Bodies | None = None,
+) -> Rendered:  # fmt: skip
     """One document of the year (the build's and the live preview's), kept in memory: its
-    template filled with the report and the job's own context."""
+    template filled with the report and the job's own context; `bodies`, the annexed
+    documents already rendered (generator.render.annexes)."""
     context = {**base_context(report), **dict(job.extra), "template_dirs": templates}
-    return fill_template(template_path(job.template, templates), context, images)
+    return fill_template(template_path(job.template, templates), context, images, bodies)
+
+
+def render_with_body(
+    job: Any, report: Report, templates: Templates | None, keep_body: bool
+) -> tuple[bytes, str | None]:
+    """A letter or 自评表: its bytes, and with `keep_body` its body for the disclosure's
+    第四部分 (the same template filled with the same context)."""
+    rendered = fill_job(job, report, {}, templates)
+    body = body_markup(rendered.docx) if keep_body else None
+    return rendered.to_bytes(release=True), body
 
 
 def draw_specs(specs: list[ChartSpec]) -> list[bytes]:
@@ -173,16 +177,20 @@ def draw_specs(specs: list[ChartSpec]) -> list[bytes]:
     return [draw_chart(s) for s in specs]
 
 
-def _draw_then_render(
-    payload: Payload, missing: list[ChartSpec], pngs: dict[str, bytes | None], jobs: list[Any],
-    templates: Templates | None,
-) -> tuple[list[bytes], list[bytes]]:  # fmt: skip
-    return _local(payload.report(), missing, pngs, jobs, templates)
-
-
-def _render_chunk(payload: Payload, jobs: list[Any], templates: Templates | None) -> list[bytes]:
+def _render_chunk(
+    payload: Payload, jobs: list[Any], templates: Templates | None, keep_bodies: bool
+) -> list[tuple[bytes, str | None]]:
     report = payload.report()
-    return [render_job(job, report, {}, templates) for job in jobs]
+    return [render_with_body(job, report, templates, keep_bodies) for job in jobs]
+
+
+def _render_charted(
+    payload: Payload, jobs: list[Any], pngs: dict[str, bytes], bodies: Bodies,
+    templates: Templates | None,
+) -> list[bytes]:  # fmt: skip
+    images = {name: Image(png) for name, png in pngs.items()}
+    report = payload.report()
+    return [render_job(job, report, images, templates, bodies) for job in jobs]
 
 
 def _extra(payload: Payload, make: Callable[[Report], bytes]) -> list[bytes]:
@@ -197,21 +205,19 @@ def draw_and_render(
     data_dir: Path | None = None, extras: tuple[Callable[[Report], bytes], ...] = (),
 ) -> tuple[Charts, list[bytes], list[bytes]]:  # fmt: skip
     """Every chart and every document of `jobs` (in order), and the bytes of each of `extras`
-    (top-level functions of the report, such as the workbook)."""
+    (top-level functions of the report, such as the workbook). The letters and 自评表 are
+    rendered first; the documents with charts (the disclosure) then take their bodies."""
     charted = [j.kind == "disclosure" for j in jobs]
     specs = chart_specs(report) if any(charted) else []
     pngs: dict[str, bytes | None] = {s.name: chartcache.load(s) for s in specs}
     missing = [s for s in specs if pngs[s.name] is None]
     with_charts = [j for j, c in zip(jobs, charted, strict=True) if c]
     plain = [j for j, c in zip(jobs, charted, strict=True) if not c]
+    work = _Work(report, missing, pngs, with_charts, plain, templates, extras)
     if workers is None:
-        drawn, first = _local(report, missing, pngs, with_charts, templates)
-        rest = [render_job(job, report, {}, templates) for job in plain]
-        made = [make(report) for make in extras]
+        drawn, first, rest, made = work.local()
     else:
-        drawn, first, rest, made = _parallel(
-            report, missing, pngs, with_charts, plain, workers, templates, extras
-        )
+        drawn, first, rest, made = work.parallel(workers)
     for spec, png in zip(missing, drawn, strict=True):
         chartcache.store(spec, png)
         pngs[spec.name] = png
@@ -224,64 +230,136 @@ def draw_and_render(
     return charts, [next(first_iter) if c else next(rest_iter) for c in charted], made
 
 
-def _local(
-    report: Report, missing: list[ChartSpec], pngs: dict[str, bytes | None], jobs: list[Any],
-    templates: Templates | None,
-) -> tuple[list[bytes], list[bytes]]:  # fmt: skip
-    drawn = draw_specs(missing)
-    full = {**pngs, **{s.name: png for s, png in zip(missing, drawn, strict=True)}}
-    images = {name: Image(png) for name, png in full.items() if png is not None}
-    return drawn, [render_job(job, report, images, templates) for job in jobs]
+@dataclass
+class _Work:
+    """What one year's drawing and rendering does, in this process or in the workers."""
 
+    report: Report
+    missing: list[ChartSpec]
+    pngs: dict[str, bytes | None]
+    with_charts: list[Any]
+    plain: list[Any]
+    templates: Templates | None
+    extras: tuple[Callable[[Report], bytes], ...]
 
-def _parallel(
-    report: Report, missing: list[ChartSpec], pngs: dict[str, bytes | None],
-    with_charts: list[Any], plain: list[Any], workers: Workers, templates: Templates | None,
-    extras: tuple[Callable[[Report], bytes], ...],
-) -> tuple[list[bytes], list[bytes], list[bytes], list[bytes]]:  # fmt: skip
-    payload = Payload.of(report)
-    first: Future | None = None
-    if with_charts:
-        first = workers.charts.submit(
-            _draw_then_render, payload, missing, pngs, with_charts, templates
+    @property
+    def keep_bodies(self) -> bool:
+        """Hand the letters' and 自评表' bodies to the disclosure (not on the plain path, which
+        is the reference the fast one is compared with)."""
+        return bool(self.with_charts) and not plain_render()
+
+    def bodies(self, jobs: list[Any], made: list[tuple[bytes, str | None]]) -> Bodies:
+        index = AnnexIndex(self.report)
+        found = (
+            (index.key(j.template, dict(j.extra)), body)
+            for j, (_, body) in zip(jobs, made, strict=True)
         )
-    chunks = _chunks(plain, (workers.count + 1) * CHUNKS_PER_WORKER)
-    tasks = [(_extra, payload, make) for make in extras]
-    tasks += [(_render_chunk, payload, chunk, templates) for chunk in chunks]
-    results = _dispatch(tasks, workers, first)
-    drawn, rendered = first.result() if first is not None else ([], [])
-    made = [data for result in results[: len(extras)] for data in result]
-    return drawn, rendered, [data for chunk in results[len(extras) :] for data in chunk], made
+        return {key: body for key, body in found if key is not None and body is not None}
+
+    def images(self, drawn: list[bytes]) -> dict[str, bytes]:
+        full = {**self.pngs, **{s.name: png for s, png in zip(self.missing, drawn, strict=True)}}
+        return {name: png for name, png in full.items() if png is not None}
+
+    def local(self) -> Outcome:
+        report, templates = self.report, self.templates
+        made = [render_with_body(j, report, templates, self.keep_bodies) for j in self.plain]
+        drawn = draw_specs(self.missing)
+        images = {name: Image(png) for name, png in self.images(drawn).items()}
+        bodies = self.bodies(self.plain, made)
+        first = [render_job(j, report, images, templates, bodies) for j in self.with_charts]
+        extras = [make(report) for make in self.extras]
+        return drawn, first, [data for data, _ in made], extras
+
+    def parallel(
+        self, workers: Workers
+    ) -> tuple[list[bytes], list[bytes], list[bytes], list[bytes]]:
+        """The charts drawn by the chart worker while the others render the letters and
+        自评表 (in chunks, to whichever worker is free); then the disclosure, to the first
+        free worker, with the charts and the bodies; the extras last."""
+        payload = Payload.of(self.report)
+        chunks = _chunks(self.plain, (workers.count + 1) * CHUNKS_PER_WORKER)
+        tasks: list[tuple] = [
+            (_render_chunk, payload, chunk, self.templates, self.keep_bodies) for chunk in chunks
+        ]
+        tasks += [(_extra, payload, make) for make in self.extras]
+        draw = (draw_specs, self.missing) if self.missing else None
+
+        def charted(results: list[Any], drawn: list[bytes]) -> tuple | None:
+            if not self.with_charts:
+                return None
+            made = [pair for result in results[: len(chunks)] for pair in result]
+            bodies = self.bodies(self.plain, made)
+            return (_render_charted, payload, self.with_charts, self.images(drawn), bodies,
+                    self.templates)  # fmt: skip
+
+        results, drawn, first = _Dispatch(workers, tasks, len(chunks), draw, charted).run()
+        made = [pair for result in results[: len(chunks)] for pair in result]
+        extras = [data for result in results[len(chunks) :] for data in result]
+        return drawn, first, [data for data, _ in made], extras
 
 
-def _dispatch(tasks: list[tuple], workers: Workers, first: Future | None) -> list[list[bytes]]:
-    """Each task (function and arguments) to the next free worker: the document workers from
-    the start, the chart worker once its own job is done. Results in task order."""
-    pending = deque(range(len(tasks)))
-    results: list[list[bytes]] = [[] for _ in tasks]
-    running: dict[Future, tuple[ProcessPoolExecutor, int | None]] = {}
+class _Dispatch:
+    """Tasks (function and arguments) to whichever worker is free, in order: the chart worker
+    draws first (`draw`), the document workers take the chunks; once the charts and the first
+    `needed` tasks are done, `then(results, drawn)` gives the task that needs them (the
+    disclosure), which goes to the next free worker ahead of the rest."""
 
-    def submit(pool: ProcessPoolExecutor) -> None:
-        if pending:
-            index = pending.popleft()
-            running[pool.submit(*tasks[index])] = (pool, index)
+    def __init__(
+        self, workers: Workers, tasks: list[tuple], needed: int, draw: tuple | None,
+        then: Callable[[list[Any], list[bytes]], tuple | None],
+    ) -> None:  # fmt: skip
+        self.tasks, self.needed, self.draw, self.then = tasks, needed, draw, then
+        self.free = [workers.charts] + [workers.documents] * workers.count
+        self.pending = deque(range(len(tasks)))
+        self.results: list[Any] = [None] * len(tasks)
+        self.drawn: list[bytes] = []
+        self.first: list[bytes] = []
+        self.running: dict[Future, tuple[ProcessPoolExecutor, int]] = {}
+        self.waiting = True  # for `then`
 
-    for _ in range(workers.count):
-        submit(workers.documents)
-    if first is None:
-        submit(workers.charts)
-    else:
-        running[first] = (workers.charts, None)
-    while running:
-        done, _ = wait(list(running), return_when=FIRST_COMPLETED)
-        for future in done:
-            pool, index = running.pop(future)
-            if index is not None:
-                results[index] = future.result()
+    def run(self) -> tuple[list[Any], list[bytes], list[bytes]]:
+        if self.draw is not None:
+            self._submit(self.free.pop(0), DRAW, self.draw)
+        self._fill()
+        while self.running:
+            done, _ = wait(list(self.running), return_when=FIRST_COMPLETED)
+            for future in done:
+                pool, index = self.running.pop(future)
+                self.free.append(pool)
+                self._record(index, future.result())
+            self._fill()
+        return self.results, self.drawn, self.first
+
+    def _record(self, index: int, result: Any) -> None:
+        if index == DRAW:
+            self.drawn, self.draw = result, None
+        elif index == THEN:
+            self.first = result
+        else:
+            self.results[index] = result
+
+    def _ready(self) -> bool:
+        needed = all(self.results[i] is not None for i in range(self.needed))
+        return self.waiting and self.draw is None and needed
+
+    def _fill(self) -> None:
+        while self.free:
+            if self._ready():
+                self.waiting = False
+                task = self.then(self.results, self.drawn)
+                if task is not None:
+                    self._submit(self.free.pop(0), THEN, task)
+            elif self.pending:
+                index = self.pending.popleft()
+                self._submit(self.free.pop(0), index, self.tasks[index])
             else:
-                future.result()  # the chart job: raise its error now
-            submit(pool)
-    return results
+                return
+
+    def _submit(self, pool: ProcessPoolExecutor, index: int, task: tuple) -> None:
+        self.running[pool.submit(*task)] = (pool, index)
+
+
+DRAW, THEN = -1, -2  # the chart drawing and the dependent task, beside the tasks' indexes
 
 
 def _chunks(jobs: list[Any], parts: int) -> list[list[Any]]:

@@ -71,15 +71,22 @@ def warm_documents() -> None:
     docxtpl."""
     watch_parent()
     _quiet_interrupts()
-    import docxtpl  # noqa: F401
+    _import_docxtpl()
 
 
 def warm_charts() -> None:
-    """As `warm_documents`, and what the charts draw with (matplotlib's figure and its Agg
-    canvas; the charts do without pyplot) for the chart worker."""
-    warm_documents()
-    import matplotlib.backends.backend_agg  # noqa: F401
-    import matplotlib.figure  # noqa: F401
+    """As `warm_documents`, what the charts draw with first (matplotlib's figure and its Agg
+    canvas; the charts do without pyplot): the chart worker draws before it renders."""
+    watch_parent()
+    _quiet_interrupts()
+    from generator.charts.mpl import import_for_drawing
+
+    import_for_drawing()
+    _import_docxtpl()
+
+
+def _import_docxtpl() -> None:
+    import docxtpl  # noqa: F401
 
 
 def make_pool(count: int, warm: Callable[[], None]) -> ProcessPoolExecutor:
