@@ -193,3 +193,76 @@ def test_an_unwritable_cache_is_no_cache(tmp_path: Path, monkeypatch: pytest.Mon
         assert diskcache.load("charts", "ab" * 20) is None
     finally:
         diskcache.reset()
+
+
+# --- the rendered body parsed in place (generator.render.inplace) ----------------------------
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+
+
+def _root() -> object:
+    from docx.oxml.parser import parse_xml
+
+    return parse_xml(
+        f'<w:document xmlns:w="{W}" xmlns:wp="{WP}"><w:body><w:p/></w:body></w:document>'
+    )
+
+
+def test_the_body_is_spliced_with_the_roots_declarations_only() -> None:
+    from generator.render.inplace import document_xml
+
+    body = (f'<w:body xmlns:w="{W}" xmlns:wp="{WP}"><w:p><wp:inline xmlns:wp="{WP}" '
+            'xmlns:a="urn:a"/></w:p></w:body>')  # fmt: skip
+    whole = document_xml(_root(), body)
+    assert whole is not None
+    assert whole.count(f'xmlns:wp="{WP}"') == 1  # the root's; the repeat inside is dropped
+    assert 'xmlns:a="urn:a"' in whole  # a namespace the root lacks stays declared
+    assert "<w:body><w:p><wp:inline" in whole
+
+
+def test_a_body_declaring_what_the_root_does_not_is_left_to_docxtpl() -> None:
+    from generator.render.inplace import document_xml
+
+    assert document_xml(_root(), f'<w:body xmlns:w="{W}" xmlns:x="urn:x"><w:p/></w:body>') is None
+    assert document_xml(_root(), '<w:body xmlns:w="urn:other"><w:p/></w:body>') is None
+    assert document_xml(_root(), f'<w:body xmlns:w="{W}" w:rsid="1"><w:p/></w:body>') is None
+
+
+def test_in_place_and_docxtpls_own_path_give_the_same_document(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The disclosure template filled the fast way (spliced, parsed once, bodies handed over)
+    and docxtpl's way (parsed alone, moved, annexes filled inside) serialise the same."""
+    from generator import build as b
+    from generator.render import inplace
+    from generator.write import scheduler as sch
+
+    installed: list[object] = []
+    original = inplace.install
+    monkeypatch.setattr(
+        inplace, "install", lambda t, root: (installed.append(t), original(t, root))
+    )
+    data = ROOT / "data" / "2023"
+    report, _ = b.prepare(data)
+    jobs = b.plan_documents(report)
+    dirs = b.template_dirs(None, data)
+    from generator.charts.specs import chart_specs
+    from generator.render.docx import Image
+
+    specs = chart_specs(report)
+    images = {s.name: Image(png) for s, png in zip(specs, sch.draw_specs(specs), strict=True)}
+    work = sch._Work(report, [], {}, jobs[:1], jobs[1:], dirs, ())
+    made = [sch.render_with_body(j, report, dirs, work.keep_bodies) for j in jobs[1:]]
+    fast = sch.fill_job(jobs[0], report, images, dirs, work.bodies(jobs[1:], made))
+    os.environ["GENERATOR_PLAIN_RENDER"] = "1"
+    try:
+        plain = sch.fill_job(jobs[0], report, images, dirs)
+    finally:
+        del os.environ["GENERATOR_PLAIN_RENDER"]
+    from lxml import etree
+
+    assert fast.tpl in installed and plain.tpl not in installed  # each took its own path
+    assert type(fast.docx.element).__name__ == "CT_Document"
+    assert len(fast.docx.paragraphs) > 100  # python-docx reads the installed tree
+    assert etree.tostring(fast.docx.element) == etree.tostring(plain.docx.element)

@@ -43,13 +43,36 @@ class AnnexIndex:
         return None if found is None else (template, found)
 
 
-def body_markup(document: Any) -> str:
+Namespaces = dict[str | None, str]
+
+
+def body_markup(document: Any, namespaces: Namespaces | None = None) -> str:
     """The body of a filled document (python-docx's Document) as the XML to place in another,
-    without its section properties."""
+    without its section properties. When the other document's root declares every namespace
+    this body uses (`namespaces`, the same prefixes for the same URIs), the children are
+    written without declarations of their own (placing thousands of elements that each
+    declare thirty namespaces is what made a disclosure of many projects slow); else each
+    child carries its declarations."""
     body = document.element.body
+    if namespaces is not None and _placeable(body, namespaces):
+        return _inner(body)
     parts = [etree.tostring(child, encoding="unicode") for child in body.iterchildren()
              if child.tag != SECT_PR]  # fmt: skip
     return "".join(parts)
+
+
+def _placeable(body: etree._Element, namespaces: Namespaces) -> bool:
+    declared = all(namespaces.get(prefix) == uri for prefix, uri in body.nsmap.items())
+    return declared and len(body) > 0 and body[-1].tag == SECT_PR
+
+
+def _inner(body: etree._Element) -> str:
+    """The body's children as written inside it (no declarations repeated), its closing
+    section properties left out."""
+    xml = etree.tostring(body, encoding="unicode")
+    start = xml.index(">") + 1  # lxml writes ">" in attribute values as &gt;
+    end = xml.rindex("<w:sectPr")
+    return xml[start:end]
 
 
 class Annexes:
@@ -58,11 +81,12 @@ class Annexes:
 
     def __init__(
         self, context: Mapping[str, Any], dirs: tuple[Path, ...] | None,
-        made: Mapping[AnnexKey, str] | None = None,
+        made: Mapping[AnnexKey, str] | None = None, namespaces: Namespaces | None = None,
     ) -> None:  # fmt: skip
         self.context = {k: v for k, v in context.items() if k not in ("annex", "chart")}
         self.dirs = dirs
         self.made = made or {}
+        self.namespaces = namespaces  # the disclosure's root declarations
         self.index = AnnexIndex(self.context.get("r"))
 
     def department_letter(self) -> Markup:
@@ -83,4 +107,4 @@ class Annexes:
         from generator.render.templatedirs import template_path
 
         filled = fill_template(template_path(name, self.dirs), {**self.context, **extra})
-        return Markup(body_markup(filled.docx))
+        return Markup(body_markup(filled.docx, self.namespaces))

@@ -19,6 +19,7 @@ import jinja2
 from generator.errors import TemplateError
 from generator.model.scoring import score_lines
 from generator.present.wording import FILTERS, FUNCTIONS
+from generator.render import inplace
 from generator.render.tags import rewrite_tags
 from generator.render.typeset import typeset_docx
 from generator.write import diskcache
@@ -101,6 +102,25 @@ def _template_class() -> type:
             diskcache.store("patched", key, patched.encode("utf-8"))
             return patched
 
+        def fix_tables(self, xml: str) -> Any:
+            """docxtpl's, on the whole document parsed once (generator.render.inplace); the
+            stock way on the plain path and wherever the splice does not apply."""
+            fix = None if plain_render() else inplace.fix_function()
+            if fix is not None:
+                whole = inplace.document_xml(self.docx._element, xml)  # noqa: SLF001
+                if whole is not None:
+                    return fix(self, whole)
+            return super().fix_tables(xml)
+
+        def fix_docpr_ids(self, tree: Any) -> None:
+            super().fix_docpr_ids(inplace.XPathView(tree) if tree.tag == _DOCUMENT else tree)
+
+        def map_tree(self, tree: Any) -> None:
+            if tree.tag == _DOCUMENT:
+                inplace.install(self, tree)
+            else:
+                super().map_tree(tree)
+
         def resolve_listing(self, xml: str) -> str:
             """docxtpl's, run only on the paragraphs holding a character it rewrites (it
             returns the others unchanged): the same XML, without a pass over every run."""
@@ -114,6 +134,7 @@ def _template_class() -> type:
     return CachedTemplate
 
 
+_DOCUMENT = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}document"
 _STYLES: dict[str, Any] = {}  # the styles of each template file (by content), for Rendered
 _WHOLE_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # as docxtpl's
 _LISTING = re.compile("[\t\a\n\f]")  # the characters docxtpl's resolve_listing rewrites
@@ -212,7 +233,8 @@ def fill_template(
     if "annex" not in full and "r" in full:  # 第四部分 附件: the letter and table templates
         from generator.render.annexes import Annexes
 
-        full["annex"] = Annexes(full, full.get("template_dirs"), annex_bodies)
+        namespaces = entry.namespaces if entry is not None else None
+        full["annex"] = Annexes(full, full.get("template_dirs"), annex_bodies, namespaces)
     try:
         tpl.render(full, shared_env(), autoescape=True)
     except jinja2.UndefinedError as exc:

@@ -64,6 +64,16 @@ class Entry:
     digest: str
     lean: bytes
     shells: dict[str | None, Shell] = field(default_factory=dict)
+    _namespaces: dict[str | None, str] | None = None
+
+    @property
+    def namespaces(self) -> dict[str | None, str]:
+        """The namespaces the template's main document declares at its root."""
+        if self._namespaces is None:
+            with zipfile.ZipFile(io.BytesIO(self.lean)) as archive, archive.open(OWN_PART) as f:
+                _, root = next(etree.iterparse(f, events=("start",)))
+                self._namespaces = dict(root.nsmap)
+        return self._namespaces
 
 
 _ENTRIES: dict[str, Entry] = {}

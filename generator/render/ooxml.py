@@ -114,12 +114,12 @@ def set_val(parent: etree._Element, tag: str, order: list[str], **attrs: str) ->
     return node
 
 
+_T, _TAB = f"{{{W_NS}}}t", f"{{{W_NS}}}tab"
+
+
 def text_of(node: etree._Element) -> str:
     """The visible text of a paragraph, cell or row (tabs as spaces, no field codes)."""
-    parts = []
-    for item in node.iter(w("t"), w("tab")):
-        parts.append(" " if local(item) == "tab" else item.text or "")
-    return "".join(parts)
+    return "".join(" " if item.tag == _TAB else item.text or "" for item in node.iter(_T, _TAB))
 
 
 _PSTYLE = f"{{{W_NS}}}pPr/{{{W_NS}}}pStyle"

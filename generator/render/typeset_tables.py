@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from lxml import etree
 
@@ -39,6 +40,7 @@ def is_number(text: str) -> bool:
     return bool(text) and len(text) <= 24 and bool(NUMBER.match(text))
 
 
+@lru_cache(maxsize=8192)  # the same labels and figures recur in every table
 def em_width(text: str) -> float:
     """Estimated advance of `text` in em: CJK and full-width 1; digits and Latin at the widest
     of Times New Roman, Liberation Serif, DejaVu Serif and Noto Serif CJK (LibreOffice may
@@ -65,10 +67,17 @@ class Cell:
     span: int
     text: str
     size: int  # half-points
+    tcpr: etree._Element | None = None  # its tcPr, once found or made
 
-    @property
+    @cached_property
     def numeric(self) -> bool:
         return is_number(self.text)
+
+    def props(self) -> etree._Element:
+        """The cell's tcPr, created first when missing."""
+        if self.tcpr is None:
+            self.tcpr = properties(self.tc, "tcPr")
+        return self.tcpr
 
     def twips(self, text: str | None = None) -> int:
         return round(em_width(self.text if text is None else text) * self.size * 10 * SLACK)
@@ -143,16 +152,22 @@ def _cell_size(tc: etree._Element, sizes: Sizes) -> int:
     return sizes.default
 
 
+_TR, _TC, _TCPR, _GRID_SPAN = w("tr"), w("tc"), w("tcPr"), w("gridSpan")
+_GRID_BEFORE = f"{w('trPr')}/{w('gridBefore')}"
+
+
 def table_cells(tbl: etree._Element, sizes: Sizes) -> list[list[Cell]]:
     rows = []
-    for tr in tbl.findall(w("tr")):
-        before = tr.find(f"{w('trPr')}/{w('gridBefore')}")
-        col = int(before.get(w("val"))) if before is not None else 0
+    for tr in tbl.iterchildren(_TR):
+        before = tr.find(_GRID_BEFORE)
+        col = int(before.get(_VAL)) if before is not None else 0
         row = []
-        for tc in tr.findall(w("tc")):
-            span_node = tc.find(f"{w('tcPr')}/{w('gridSpan')}")
-            span = int(span_node.get(w("val"))) if span_node is not None else 1
-            row.append(Cell(tc, col, span, text_of(tc).strip(), _cell_size(tc, sizes)))
+        for tc in tr.iterchildren(_TC):
+            tcpr = tc.find(_TCPR)
+            span_node = tcpr.find(_GRID_SPAN) if tcpr is not None else None
+            span = int(span_node.get(_VAL)) if span_node is not None else 1
+            text = text_of(tc).strip()
+            row.append(Cell(tc, col, span, text, _cell_size(tc, sizes), tcpr))
             col += span
         rows.append(row)
     return rows
@@ -162,13 +177,16 @@ def _is_title_row(row: list[Cell], columns: int) -> bool:
     return len(row) == 1 and row[0].span >= columns
 
 
+_VMERGE = w("vMerge")
+
+
 def _label_row(row: list[Cell], allow_merged: bool) -> bool:
     """All cells labels (no number); empty cells only as continued vertical merges."""
     for cell in row:
         if cell.numeric:
             return False
         if not cell.text:
-            merged = cell.tc.find(f"{w('tcPr')}/{w('vMerge')}")
+            merged = cell.tcpr.find(_VMERGE) if cell.tcpr is not None else None
             if not allow_merged or merged is None or merged.get(w("val"), "continue") != "continue":
                 return False
     return True
@@ -242,7 +260,7 @@ def align_numbers(rows: list[list[Cell]], headers: int) -> None:
         for cell in row:
             if not cell.numeric:
                 continue
-            ensure(_tcpr(cell.tc), "noWrap", TCPR)
+            ensure(cell.props(), "noWrap", TCPR)
             label = labels.get(cell.col, "") if cell.span == 1 else ""
             align = "right"
             if CODE_LABEL.search(label):
@@ -332,9 +350,8 @@ def write_widths(tbl: etree._Element, rows: list[list[Cell]], widths: list[int])
         col.set(w("w"), str(width))
     for row in rows:
         for cell in row:
-            tcpr = _tcpr(cell.tc)
             width = sum(widths[cell.col : cell.col + cell.span])
-            set_val(tcpr, "tcW", TCPR, w=str(width), type="dxa")
+            set_val(cell.props(), "tcW", TCPR, w=str(width), type="dxa")
     tblpr = tbl.find(w("tblPr"))
     if tblpr is not None:
         node = tblpr.find(w("tblW"))

@@ -15,13 +15,14 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from generator.charts import cache as chartcache
 from generator.charts.specs import ChartSpec, chart_specs, draw_chart
 from generator.model.report import Report
-from generator.render.annexes import AnnexIndex, AnnexKey, body_markup
+from generator.render.annexes import AnnexIndex, AnnexKey, Namespaces, body_markup
 from generator.render.docx import Image, Rendered, fill_template, plain_render
 from generator.render.templatedirs import template_path
 from generator.write import diskcache, headstart
@@ -158,12 +159,13 @@ def fill_job(
 
 
 def render_with_body(
-    job: Any, report: Report, templates: Templates | None, keep_body: bool
+    job: Any, report: Report, templates: Templates | None, keep_body: Namespaces | None
 ) -> tuple[bytes, str | None]:
-    """A letter or 自评表: its bytes, and with `keep_body` its body for the disclosure's
-    第四部分 (the same template filled with the same context)."""
+    """A letter or 自评表: its bytes, and with `keep_body` (the namespaces the disclosure
+    declares) its body for the disclosure's 第四部分 (the same template filled with the same
+    context)."""
     rendered = fill_job(job, report, {}, templates)
-    body = body_markup(rendered.docx) if keep_body else None
+    body = body_markup(rendered.docx, keep_body) if keep_body is not None else None
     return rendered.to_bytes(release=True), body
 
 
@@ -178,7 +180,7 @@ def draw_specs(specs: list[ChartSpec]) -> list[bytes]:
 
 
 def _render_chunk(
-    payload: Payload, jobs: list[Any], templates: Templates | None, keep_bodies: bool
+    payload: Payload, jobs: list[Any], templates: Templates | None, keep_bodies: Namespaces | None
 ) -> list[tuple[bytes, str | None]]:
     report = payload.report()
     return [render_with_body(job, report, templates, keep_bodies) for job in jobs]
@@ -242,11 +244,16 @@ class _Work:
     templates: Templates | None
     extras: tuple[Callable[[Report], bytes], ...]
 
-    @property
-    def keep_bodies(self) -> bool:
+    @cached_property
+    def keep_bodies(self) -> Namespaces | None:
         """Hand the letters' and 自评表' bodies to the disclosure (not on the plain path, which
-        is the reference the fast one is compared with)."""
-        return bool(self.with_charts) and not plain_render()
+        is the reference the fast one is compared with): the namespaces its template declares."""
+        if not self.with_charts or plain_render():
+            return None
+        from generator.render import docxfast
+
+        path = template_path(self.with_charts[0].template, self.templates)
+        return docxfast.template_entry(path).namespaces
 
     def bodies(self, jobs: list[Any], made: list[tuple[bytes, str | None]]) -> Bodies:
         index = AnnexIndex(self.report)
@@ -285,10 +292,13 @@ class _Work:
         draw = (draw_specs, self.missing) if self.missing else None
 
         def charted(results: list[Any], drawn: list[bytes]) -> tuple | None:
+            """The disclosure, once its charts are drawn and the chunks done, with their
+            bodies (any body missing, it fills that template itself)."""
             if not self.with_charts:
                 return None
-            made = [pair for result in results[: len(chunks)] for pair in result]
-            bodies = self.bodies(self.plain, made)
+            done = [(c, r) for c, r in zip(chunks, results, strict=False) if r is not None]
+            jobs = [job for chunk, _ in done for job in chunk]
+            bodies = self.bodies(jobs, [pair for _, result in done for pair in result])
             return (_render_charted, payload, self.with_charts, self.images(drawn), bodies,
                     self.templates)  # fmt: skip
 
