@@ -53,4 +53,8 @@ mkdir -p "$FCDIR"
 } > "$FCDIR/64-generator-gongwen.conf"
 fc-cache -f >/dev/null 2>&1 || true
 python3 -m pip install -q --disable-pip-version-check -e '.[test]'
+# Bytecode for the package, as a wheel install writes it: each run (and each worker started by
+# spawn) then loads it instead of compiling every module (PYTHONDONTWRITEBYTECODE would keep
+# Python from ever writing it). Stale files are recompiled by Python itself when a source changes.
+python3 -m compileall -q generator >/dev/null || true
 echo "安装完成。"

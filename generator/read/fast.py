@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.read import dataset, schema
+from generator.read.loader import resolved
 from generator.write import diskcache
 
 KIND = "files"
@@ -46,7 +47,8 @@ def file_key(root: Path, path: Path, rules: dict[str, Any]) -> str | None:
     import yaml
 
     code = diskcache.source_fingerprint(*CODE)
-    where = f"{path.resolve()}|{root.resolve()}|{os.getcwd()}|{name}"
+    cwd = os.getcwd()
+    where = f"{resolved(path, cwd)}|{resolved(root, cwd)}|{cwd}|{name}"
     return diskcache.digest(content, where, code, cerberus.__version__, yaml.__version__)
 
 

@@ -6,7 +6,9 @@ tags and aliases that could construct objects are errors.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -219,7 +221,19 @@ def load_file(path: Path, root: Path) -> tuple[LoadedFile | None, list[Finding]]
 
 def display_name(path: Path) -> str:
     """The path relative to the working folder where it lies below it, else absolute."""
+    cwd = os.getcwd()
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(resolved(path, cwd).relative_to(resolved(Path(cwd), cwd)))
     except ValueError:
-        return str(path.resolve())
+        return str(resolved(path, cwd))
+
+
+@lru_cache(maxsize=8192)
+def _resolve(path: Path, cwd: str) -> Path:
+    return path.resolve()
+
+
+def resolved(path: Path, cwd: str | None = None) -> Path:
+    """`path.resolve()`, once per path and working folder (a thousand project files are named
+    and keyed several times each; each resolve is a system call per folder on the way)."""
+    return _resolve(path, os.getcwd() if cwd is None else cwd)

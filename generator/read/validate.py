@@ -58,6 +58,14 @@ class _OwnSchema(DefinitionSchema):
     def validate(self, schema: Any = None) -> None:
         return None
 
+    def copy(self) -> _OwnSchema:
+        """A copy without expanding the rules again (cerberus copies the schema on every
+        validation; ours is expanded once, when the validator takes it)."""
+        duplicate = object.__new__(type(self))
+        duplicate.__dict__.update(self.__dict__)
+        duplicate.schema = self.schema.copy()
+        return duplicate
+
 
 class DataValidator(Validator):
     """Cerberus with the coercions this data needs: text to Decimal, int and bool."""
