@@ -11,7 +11,8 @@ runs it), opens the disclosure, then edits one amount several times (finance.yam
           page itself measures it (Date.now() - the file's mtime).
 
 Prints the median, p95, minimum and maximum of each; with --baseline, the ratio to a naive
-full rebuild (bench/naive_build.py) measured in the same run. Usage:
+full rebuild (bench/naive_build.py) measured in the same run (a baseline that fails or writes
+no files ends the benchmark with exit status 1, and no ratio is printed). Usage:
   python bench/bench_preview.py [--edits 9] [--data data/2023] [--browser] [--baseline]
 """
 
@@ -275,17 +276,36 @@ def p95(values: list[float]) -> float:
 
 def naive_rebuild(data: Path, runs: int = 3) -> float:
     """Median time of the naive pipeline rebuilding everything (what saving costs without
-    the preview), measured in this run."""
+    the preview), measured in this run. A baseline that fails, or writes no files, or not the
+    files it says, ends the benchmark (exit status 1): a ratio to it would mean nothing."""
     times = []
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as tmp:
             start = time.perf_counter()
-            subprocess.run(
+            proc = subprocess.run(
                 [sys.executable, str(ROOT / "bench" / "naive_build.py"), str(data), tmp],
-                cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+                cwd=ROOT, capture_output=True, text=True,
             )  # fmt: skip
             times.append(time.perf_counter() - start)
+            check_baseline(proc, Path(tmp))
     return statistics.median(times)
+
+
+def check_baseline(proc: subprocess.CompletedProcess[str], out: Path) -> int:
+    """The number of files the naive build wrote; SystemExit when it failed."""
+    if proc.returncode != 0:
+        raise SystemExit(
+            f"朴素基线 bench/naive_build.py 失败（退出码 {proc.returncode}），不计算比值：\n"
+            f"{proc.stderr[-3000:]}"
+        )
+    written = sum(1 for p in out.rglob("*") if p.is_file() and p.stat().st_size > 0)
+    said = re.search(r"^(\d+) files$", proc.stdout, re.M)
+    if not written or said is None or int(said.group(1)) != written:
+        raise SystemExit(
+            f"朴素基线 bench/naive_build.py 未写出应有的文件（写出 {written} 个，"
+            f"输出：{proc.stdout[-500:]!r}），不计算比值"
+        )
+    return written
 
 
 if __name__ == "__main__":

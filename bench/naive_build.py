@@ -23,6 +23,8 @@ def naive_build(data_dir: Path, out: Path) -> int:
     import jinja2
     from docx.shared import Cm
     from docxtpl import DocxTemplate, InlineImage
+    from lxml import etree
+    from markupsafe import Markup
 
     from generator import pipeline
     from generator.build import (
@@ -35,15 +37,11 @@ def naive_build(data_dir: Path, out: Path) -> int:
     from generator.charts.specs import chart_specs, draw_chart
     from generator.machine.fonts_probe import require_cjk_font
     from generator.present.annex import AnnexTables
+    from generator.render.annexes import SECT_PR, Annexes
     from generator.render.docx import FILTERS, FUNCTIONS, score_lines
     from generator.render.tags import rewrite_tags
     from generator.render.templatedirs import template_dirs, template_path
     from generator.render.typeset import typeset_docx
-
-    from lxml import etree
-    from markupsafe import Markup
-
-    from generator.render.annexes import SECT_PR, Annexes
 
     class Template(DocxTemplate):  # the project's tag rewriting, done every time
         def patch_xml(self, src_xml: str) -> str:

@@ -154,6 +154,7 @@ def test_live_preview_in_chromium(served: tuple[str, Path], browser: Any) -> Non
         "七张图表都已显示",
     )
     browser.execute_script("window.__sameDocument = 42")
+    patches = browser.execute_script("return window.preview.patches")
 
     # one amount changes: the derived figures follow without a reload by the test
     set_previous_total(data, "700")
@@ -162,6 +163,8 @@ def test_live_preview_in_chromium(served: tuple[str, Path], browser: Any) -> Non
         "修改上年支出总计后，页面自动显示新的增减额和增长率",
     )
     assert browser.execute_script("return window.__sameDocument") == 42
+    # the changed parts came with the event: the page fetched no document for them
+    assert browser.execute_script("return window.preview.patches") > patches
     assert "158.44" not in doc_text(browser).split("收、支总计各增加", 1)[1][:20]
     assert browser.execute_script("return document.querySelectorAll('#doc .changed').length")
 

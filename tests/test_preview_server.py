@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import shutil
 import signal
 import socket
@@ -27,6 +26,7 @@ from urllib.parse import quote
 import pytest
 
 from generator.errors import UsageError
+from generator.preview.events import Mailbox
 from generator.preview.guard import Limits, shorten
 from generator.preview.server import PreviewServer, check_port, listening_socket
 
@@ -65,7 +65,7 @@ class FakeEngine:
         self.focus: str | None = None
         self.docs = {DOC_A: "甲", DOC_B: "乙"}
         self.charts = Charts()
-        self.listeners: list[queue.Queue[str]] = []
+        self.listeners: list[Mailbox] = []
         self.pdf_calls: list[str] = []
         self.pdf_error: str | None = None
         self.lock = threading.Lock()
@@ -89,13 +89,13 @@ class FakeEngine:
         if did in self.docs:
             self.focus = did
 
-    def subscribe(self) -> queue.Queue[str]:
-        q: queue.Queue[str] = queue.Queue()
+    def subscribe(self) -> Mailbox:
+        q = Mailbox()
         with self.lock:
             self.listeners.append(q)
         return q
 
-    def unsubscribe(self, q: queue.Queue[str]) -> None:
+    def unsubscribe(self, q: Mailbox) -> None:
         with self.lock:
             if q in self.listeners:
                 self.listeners.remove(q)

@@ -80,7 +80,8 @@ def template_sources(path: Path) -> list[str]:
     tpl.init_docx()
     sources = [tpl.patch_xml(tpl.get_xml())]
     for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
-        sources += [tpl.patch_xml(tpl.get_part_xml(part)) for _, part in tpl.get_headers_footers(uri)]
+        for _, part in tpl.get_headers_footers(uri):
+            sources.append(tpl.patch_xml(tpl.get_part_xml(part)))
     footnotes = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
     for part in tpl.docx.part.package.parts:
         if part.content_type == footnotes:
@@ -151,9 +152,21 @@ class MemoAnnexes(Annexes):
     ones it was filled from."""
 
     def __init__(
-        self, context: Mapping[str, Any], dirs: tuple[Path, ...] | None, memo: AnnexMemo
+        self,
+        context: Mapping[str, Any],
+        dirs: tuple[Path, ...] | None,
+        memo: AnnexMemo,
+        namespaces: dict[str | None, str] | None = None,
     ) -> None:
-        super().__init__(context, dirs)
+        try:  # the disclosure's root declarations: the bodies are written without their own
+            super().__init__(context, dirs, namespaces=namespaces)  # type: ignore[call-arg]
+        except TypeError:  # an Annexes that takes none: each body carries its declarations
+            super().__init__(context, dirs)
+            namespaces = None
+        from generator.render.docx import plain_render
+
+        written = sorted((namespaces or {}).items(), key=repr)  # how a body is written out
+        self._written = repr((plain_render(), written))  # part of each key
         self.memo = memo
         self._digests: dict[int, tuple[Any, bytes]] = {}  # id -> (object, its pickle's digest)
 
@@ -189,7 +202,7 @@ class MemoAnnexes(Annexes):
             return None
         env = shared_env()
         context = {**self.context, **extra}
-        digest = hashlib.sha1(repr(file_stamp).encode())
+        digest = hashlib.sha1(repr((file_stamp, self._written)).encode())
         for dep in reads.deps:
             head = dep[0]
             if head not in context:

@@ -4,7 +4,9 @@ Routes:
   /                      the page
   /api/state             documents and problems (JSON)
   /api/doc/<id>          one document's HTML (JSON), rendered from the current data
-  /api/events?doc=<id>   Server-Sent Events: a summary whenever something changed
+  /api/events?doc=<id>   Server-Sent Events: a summary whenever something changed (with the
+                         problems when they changed, and the changed parts of the document
+                         shown: the page needs no request to show them)
   /api/pdf/<id>          (POST) make the PDF of a document through LibreOffice
   /api/focus/<id>        (POST) the document the page shows (rendered first)
   /chart/<key>.png       a chart by the hash of its inputs
@@ -12,7 +14,8 @@ Routes:
   /files/{data,templates,output}/<path>   a file of one of the three folders
 
 What blocks (the engine waits for a rendering, LibreOffice, reading a file) runs in Starlette's
-thread pool; the event stream and the charts wait on the event loop.
+thread pool; the event stream and the charts wait on the event loop, the stream woken by the
+engine's message itself (events.Mailbox).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from starlette.responses import FileResponse, HTMLResponse, Response, StreamingR
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
+from generator.preview.events import Mailbox
 from generator.preview.guard import Guard, Limits, error_response, shorten
 from generator.preview.page import page_html, source_html
 from generator.preview.paths import safe_join
@@ -44,7 +48,7 @@ from generator.preview.paths import safe_join
 CHART_KEY = re.compile(r"^[A-Za-z0-9-]{1,80}$")
 DOC_ID = re.compile(r"^[0-9a-f]{12}$")
 PING = 15.0  # seconds between two keep-alive comments of the event stream
-POLL = 0.02  # seconds between two looks at an event queue
+BACKLOG = 8  # messages waiting for one stream beyond which only the newest is sent
 CHART_WAIT = 120.0
 HTTP_MESSAGES = {404: "没有这个地址", 405: "不支持该请求方法"}
 
@@ -63,8 +67,8 @@ class Engine(Protocol):
     def doc(self, did: str) -> Any: ...
     def doc_json(self, doc: Any) -> dict[str, Any]: ...
     def set_focus(self, did: str | None) -> None: ...
-    def subscribe(self) -> queue.Queue[str]: ...
-    def unsubscribe(self, q: queue.Queue[str]) -> None: ...
+    def subscribe(self) -> Mailbox: ...
+    def unsubscribe(self, q: Mailbox) -> None: ...
     def make_pdf(self, did: str) -> Path: ...
 
 
@@ -74,6 +78,8 @@ class Routes:
     def __init__(self, engine: Engine):
         self.engine = engine
         self.stopping = threading.Event()  # set when the server stops: streams end
+        self._streams: set[Mailbox] = set()
+        self._streams_lock = threading.Lock()  # the loop adds and drops, stop() wakes them
 
     def roots(self) -> dict[str, Path]:
         e = self.engine
@@ -120,40 +126,50 @@ class Routes:
         )
 
     async def _stream(self) -> AsyncIterator[str]:
-        """A summary now, then each one published (the newest of those waiting), pings."""
+        """A summary now, then each one published as soon as it is, pings."""
         engine = self.engine
         q = engine.subscribe()
+        q.attach()
+        with self._streams_lock:
+            self._streams.add(q)
         try:
             first = json.dumps(await run_in_threadpool(engine.summary), ensure_ascii=False)
             yield f"retry: 1000\ndata: {first}\n\n"
             while not engine.closed and not self.stopping.is_set():
-                message = await self._next(q)
-                if message is None:
+                messages = await self._next(q)
+                if messages is None:
                     yield ": ping\n\n"
-                elif not message:
+                elif "" in messages:
                     return
                 else:
-                    yield f"data: {message}\n\n"
+                    yield "".join(f"data: {m}\n\n" for m in messages)
         finally:
+            with self._streams_lock:
+                self._streams.discard(q)
             engine.unsubscribe(q)
 
-    async def _next(self, q: queue.Queue[str]) -> str | None:
-        """The newest message of `q` ("" when the engine closes), None after PING seconds."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + PING
-        while q.empty():
-            if loop.time() >= deadline or self.stopping.is_set():
-                return None
-            await asyncio.sleep(POLL)
-        newest = ""
+    async def _next(self, q: Mailbox) -> list[str] | None:
+        """The messages waiting in `q`, in order (only the newest when more than BACKLOG
+        wait; [""] when the engine closes); None after PING seconds without one."""
+        if not await q.wait(PING) or self.stopping.is_set():
+            return None
+        messages: list[str] = []
         while True:
             try:
-                message = q.get_nowait()
+                messages.append(q.get_nowait())
             except queue.Empty:
-                return newest
-            if not message:
-                return ""
-            newest = message
+                break
+        if "" in messages:
+            return [""]
+        return messages if len(messages) <= BACKLOG else [messages[-1]]
+
+    def stop_streams(self) -> None:
+        """End every stream (the server stops): each is woken to see `stopping`."""
+        self.stopping.set()
+        with self._streams_lock:
+            streams = list(self._streams)
+        for q in streams:
+            q.wake()
 
     # -- files ---------------------------------------------------------------------------
 

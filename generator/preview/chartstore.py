@@ -21,6 +21,7 @@ import zlib
 from collections import OrderedDict
 from concurrent.futures import Future
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,7 @@ def capture(report: Any) -> list[ChartRef]:
     return refs
 
 
+@lru_cache(maxsize=256)  # the same bytes for a key: made once (zlib at level 9 is slow)
 def stub_png(key: str) -> bytes:
     """A blank PNG of the chart's size that carries its key (so the HTML can find it)."""
     from generator.charts import FIG_PX  # the build's size (matplotlib is not imported)

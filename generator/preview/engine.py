@@ -5,20 +5,26 @@ One worker thread does the work, so rendering never fights itself for the interp
      files whose stamp changed are read again; a few ms);
   2. take the build's chart specs; a chart whose content key changed is drawn (by the build's
      `draw_chart`) in a warm process;
-  3. render the documents with the build's own templates and `fill_job`, the one the
-     browser shows first, the others after it (the page can switch to any at once);
-  4. convert each .docx to HTML and tell the page (Server-Sent Events) what changed.
+  3. render the documents with the build's own templates, the one the browser shows first,
+     the others after it (the page can switch to any at once): fastdoc.py fills the template
+     the build's way up to the body's XML (the annexes kept by what they read, annexmemo.py)
+     and converts only the blocks whose XML changed; anything it does not know to be safe is
+     rendered by the build's `fill_job` and converted whole;
+  4. tell the page (Server-Sent Events) what changed: with the document shown, the parts of
+     its HTML that changed, and the problems when they changed, in the same message.
 What is kept is in state.py, the problems panel in problems.py, rendering in rendering.py.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
-import queue
 import threading
 import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,18 +32,42 @@ from generator.build import TEMPLATES, Job
 from generator.errors import describe
 from generator.findings import Finding
 from generator.model.report import Report
+from generator.preview.annexmemo import AnnexMemo
 from generator.preview.chartstore import ChartRef, ChartStore
+from generator.preview.events import Mailbox
+from generator.preview.fastdoc import body_html, fill_body
 from generator.preview.htmldoc import HtmlDoc, document_to_html
 from generator.preview.problems import ProblemList
 from generator.preview.rendering import Labels, real_images, stand_ins
-from generator.preview.state import Computed, DocState, compute, doc_id, stamp
+from generator.preview.state import Computed, DocState, compute, doc_id, parts_patch, stamp
 from generator.read.lenient import LenientReader
 from generator.read.placeholders import lenient_decimals
 from generator.render.docx import Image
 from generator.render.templatedirs import template_dirs, template_path
-from generator.write.scheduler import fill_job
+from generator.write.scheduler import base_context, fill_job
 
-__all__ = ["TEMPLATES", "DocState", "Engine"]
+__all__ = ["TEMPLATES", "DocState", "Engine", "gc_paused"]
+
+BACKGROUND_PAUSE = 0.03  # s after the document shown is published: the page's requests first
+_GC_LOCK = threading.Lock()
+_GC_HOLDS = [0, False]  # threads pausing the collector, whether it was enabled before
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection meanwhile (reference counting still frees memory)."""
+    with _GC_LOCK:
+        if _GC_HOLDS[0] == 0:
+            _GC_HOLDS[1] = gc.isenabled()
+            gc.disable()
+        _GC_HOLDS[0] += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _GC_HOLDS[0] -= 1
+            if _GC_HOLDS[0] == 0 and _GC_HOLDS[1]:
+                gc.enable()
 
 
 class Engine:
@@ -76,9 +106,12 @@ class Engine:
         self.images: dict[str, Image] = {}
         self.docs: dict[str, DocState] = {}
         self.focus: str | None = None
-        self.listeners: list[queue.Queue[str]] = []
+        self.listeners: list[Mailbox] = []
         self.pdfs: dict[str, dict[str, Any]] = {}
         self.timings: dict[str, float] = {}
+        self.annexes = AnnexMemo()
+        self.fallbacks: list[str] = []  # why documents were rendered the build's way (recent)
+        self._published: tuple[Any, ...] = ()  # problems and documents the page was last told
         self._pdf_busy = False
         self._pdf_lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -120,13 +153,28 @@ class Engine:
                 self.pending.clear()
             try:
                 if changed:
-                    self.recompute()
-                target = self._next_stale()
-                if target is not None:
-                    self.render(target)
+                    self._refresh()
+                else:
+                    target = self._next_stale()
+                    if target is not None:
+                        self.render(target)
             except Exception:  # noqa: BLE001 - the preview must survive anything
                 traceback.print_exc()
                 time.sleep(0.2)
+
+    def _refresh(self) -> None:
+        """What a change sets off before anything else: recompute, render the document shown,
+        tell the page (one message: the problems and the changed parts). The cyclic garbage
+        collector waits meanwhile (a full collection of this process takes tens of ms)."""
+        with gc_paused():
+            self.recompute(publish=False)
+            target = self._next_stale()
+            if target is None or target.id != self.focus or not target.fast:
+                self.publish()  # no document shown that renders at once: say so now
+            if target is not None:
+                self.render(target, publish=True)
+        if target is not None and target.id == self.focus:
+            time.sleep(BACKGROUND_PAUSE)
 
     def _sig(self, doc: DocState) -> tuple[Any, ...]:
         return (self.version, stamp(template_path(doc.job.template, self.template_dirs)))
@@ -144,8 +192,9 @@ class Engine:
 
     # -- the pipeline --------------------------------------------------------------------
 
-    def recompute(self) -> None:
-        """Read (changed files only), derive, audit, plan, capture charts; bump the version."""
+    def recompute(self, publish: bool = True) -> None:
+        """Read (changed files only), derive, audit, plan, capture charts; bump the version
+        (and tell the page, unless `publish` is false: the caller does once it rendered)."""
         start = time.perf_counter()
         done = compute(self.reader, self.report)
         self.charts.retain({ref.key for ref in done.refs})
@@ -162,7 +211,8 @@ class Engine:
                 self.year_title = f"{done.report.department.name} {done.report.year} 年度"
             self.timings["pipeline"] = time.perf_counter() - start
             self.cond.notify_all()
-        self.publish()
+        if publish:
+            self.publish()
 
     def _keep(self, done: Computed) -> None:
         self.dataset = done.dataset
@@ -182,8 +232,9 @@ class Engine:
             docs[did] = state
         return docs
 
-    def render(self, doc: DocState) -> None:
-        """Render one document (the build's template and job) and convert it to HTML."""
+    def render(self, doc: DocState, publish: bool = False) -> None:
+        """Render one document (the build's template and job) and convert it to HTML; tell
+        the page when its HTML changed, when nothing is left to render, or with `publish`."""
         with self.cond:
             report, images, sig = self.report, self.images, self._sig(doc)
         start = time.perf_counter()
@@ -191,32 +242,53 @@ class Engine:
         seconds = time.perf_counter() - start
         with self.cond:
             changed = self._store(doc, sig, seconds, result, problem)
-        if changed or self._next_stale() is None:
-            self.publish()
+        if publish or changed or self._next_stale() is None:
+            self.publish(doc if doc.id == self.focus else None)
         if self.auto_pdf and doc.id == self.focus and not problem:
             self._pdf_in_background(doc.id)
 
     def _convert(
         self, doc: DocState, report: Report | None, images: dict[str, Image]
     ) -> tuple[HtmlDoc | None, str]:
-        """The HTML of `doc`, or why there is none."""
+        """The HTML of `doc`, or why there is none: through fastdoc, else the build's way."""
         if report is None:
             return None, "数据无法计算，暂无文档"
-        try:
-            with lenient_decimals():
+        with lenient_decimals():
+            try:
+                result = self._fast(doc, report, images)
+                doc.fast = True
+                return result, ""
+            except Exception as exc:  # noqa: BLE001 - the build's way says what it is
+                doc.fast = False
+                self.fallbacks = [*self.fallbacks[-9:], f"{doc.job.title}：{describe(exc)}"]
+            try:
                 rendered = fill_job(doc.job, report, images, self.template_dirs)
-            middle = time.perf_counter()
-            result = document_to_html(
-                rendered.docx,
-                self.labels.image_html,
-                self.labels.placeholder_html,
-                doc.cache,
-                rendered.styles,
-            )
-            self.timings["html"] = time.perf_counter() - middle
-        except Exception as exc:  # noqa: BLE001 - one document failing keeps the others
-            return None, describe(exc)
+                middle = time.perf_counter()
+                result = document_to_html(
+                    rendered.docx,
+                    self.labels.image_html,
+                    self.labels.placeholder_html,
+                    doc.cache,
+                    rendered.styles,
+                )
+                doc.html_seconds = time.perf_counter() - middle
+            except Exception as exc:  # noqa: BLE001 - one document failing keeps the others
+                return None, describe(exc)
         return result, ""
+
+    def _fast(self, doc: DocState, report: Report, images: dict[str, Image]) -> HtmlDoc:
+        """fastdoc's HTML of `doc`: the context `fill_job` gives the template, the body filled
+        the build's way, the blocks that changed converted."""
+        dirs = self.template_dirs
+        context = {**base_context(report), **dict(doc.job.extra), "template_dirs": dirs}
+        template = template_path(doc.job.template, dirs)
+        filled = fill_body(template, context, images, self.annexes)
+        middle = time.perf_counter()
+        result = body_html(
+            filled, self.labels.image_html, self.labels.placeholder_html, doc.block_cache
+        )
+        doc.html_seconds = time.perf_counter() - middle
+        return result
 
     def _store(
         self,
@@ -230,6 +302,7 @@ class Engine:
         doc.sig = sig
         doc.seconds = seconds
         doc.error = problem
+        before, base = doc.parts, doc.hash
         if result is not None:
             doc.parts, doc.blocks, doc.placeholders = (
                 result.parts,
@@ -239,9 +312,20 @@ class Engine:
         new_hash = hashlib.sha1((doc.html + "\0" + problem).encode()).hexdigest()[:16]
         changed = new_hash != doc.hash
         doc.hash = new_hash
-        self.timings["render"] = seconds
-        if doc.id == self.focus and self.changed_at:
-            self.timings["ready"] = time.time() - self.changed_at
+        doc.patch = {
+            "doc": doc.id,
+            "base": base,
+            "hash": new_hash,
+            "count": len(doc.parts),
+            "edits": parts_patch(before, doc.parts) if changed else [],
+            "error": problem,
+            "changed_at": self.changed_at,
+        }
+        if doc.id == self.focus:  # the document shown: what the page waits for
+            self.timings["render"] = seconds
+            self.timings["html"] = doc.html_seconds
+            if self.changed_at:
+                self.timings["ready"] = time.time() - self.changed_at
         self.cond.notify_all()
         return changed
 
@@ -325,23 +409,33 @@ class Engine:
 
     # -- events --------------------------------------------------------------------------
 
-    def subscribe(self) -> queue.Queue[str]:
-        q: queue.Queue[str] = queue.Queue()
+    def subscribe(self) -> Mailbox:
+        q = Mailbox()
         with self.cond:
             self.listeners.append(q)
         return q
 
-    def unsubscribe(self, q: queue.Queue[str]) -> None:
+    def unsubscribe(self, q: Mailbox) -> None:
         with self.cond:
             if q in self.listeners:
                 self.listeners.remove(q)
 
-    def publish(self) -> None:
-        message = json.dumps(self.summary(), ensure_ascii=False)
+    def publish(self, shown: DocState | None = None) -> None:
+        """Tell every page the summary; with the state when the problems or the list of
+        documents changed since the last message, and the patch of `shown` (the document the
+        page shows, just rendered), so that the page needs to fetch neither."""
         with self.cond:
+            message = self.summary()
+            told = (message["problems"], tuple(message["docs"]), json.dumps(message["pdf"]))
+            if told != self._published:
+                message["state"] = self.state()
+                self._published = told
+            if shown is not None and shown.patch is not None:
+                message["patch"] = shown.patch
             listeners = list(self.listeners)
+        text = json.dumps(message, ensure_ascii=False)
         for q in listeners:
-            q.put(message)
+            q.put(text)
 
     # -- PDF -----------------------------------------------------------------------------
 

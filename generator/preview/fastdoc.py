@@ -11,10 +11,10 @@ Here the template is filled by the same steps up to the filled body's XML, and t
 footers, properties and footnotes are filled too (a template that fails fails here as in the
 build); the annexes come from generator.preview.annexmemo. The filled body is then cut into its
 top-level blocks (paragraphs, tables) at their tags. A block whose XML and place are those of
-the last rendering keeps its HTML; the others are parsed on their own, inside the body's own
-start tag (its namespaces), strictly, tables through docxtpl's `fix_tables` as it treats them
-(one table at a time), and converted (htmldoc). Blocks showing a chart or a placeholder are
-converted every time (their labels come from outside the XML).
+the last rendering (with the same styles) keeps its HTML; the others are parsed on their own,
+inside the body's own start tag (its namespaces), strictly, tables through docxtpl's
+`fix_tables` as it treats them (one table at a time), and converted (htmldoc). Blocks showing
+a chart or a placeholder are converted every time (their labels come from outside the XML).
 
 The result is the HTML of the whole body parsed at once: each block is a well-formed element
 with only white space between them, and the conversion reads one top-level element at a time.
@@ -25,11 +25,10 @@ Anything else (a block that does not parse alone, text between blocks, an error)
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,8 @@ from generator.render.docx import Image
 VOLATILE = ("\u27e6", "NaN", "<w:drawing", "<w:pict")  # labels from outside the XML
 BODY_END = "</w:body>"
 _START = re.compile(r"\s*<(w:[A-Za-z]+)(?=[\s/>])")
+_OPEN_P = re.compile(r"<w:p[ >]")
+LISTING = "\t\a\n\f"  # the characters docxtpl's resolve_listing rewrites
 _PARSER = etree.XMLParser()  # strict, and with fix_tables' limits (no huge_tree)
 
 
@@ -54,9 +55,11 @@ Converted = tuple[list[str], list[tuple[str, str]]]  # a block's parts and its b
 
 @dataclass
 class BlockCache:
-    """The HTML of the blocks of a document's last rendering, by place and XML."""
+    """The HTML of the blocks of a document's last rendering, by place and XML, and the styles
+    they were converted with (other styles: nothing is kept)."""
 
     items: dict[tuple[int, str], Converted] = field(default_factory=dict)
+    styles: Any = None
     hits: int = 0
     converted: int = 0
 
@@ -77,37 +80,70 @@ def fill_body(
     memo: AnnexMemo,
 ) -> Filled:
     """generator.render.docx.fill_template up to the filled body (see the module)."""
-    from docx.shared import Cm
-    from docxtpl import InlineImage
+    from docxtpl import DocxTemplate
 
-    from generator.present.annex import AnnexTables
-    from generator.render import docxfast
-    from generator.render.docx import Rendered, _template_class, plain_render, shared_env
+    from generator.render.docx import Rendered, open_template, shared_env
 
-    entry = None if plain_render() else docxfast.template_entry(template)
-    tpl = _template_class()(str(template) if entry is None else docxfast.open_lean(entry))
-    pictures = {
-        name: InlineImage(tpl, io.BytesIO(img.png), width=Cm(img.width_cm))
-        for name, img in (images or {}).items()
-    }
-    full = {**context, "chart": pictures}
-    if "style" not in full and "r" in full:
-        full["style"] = full["r"].style
-    if "annex_tables" not in full and "r" in full:
-        full["annex_tables"] = AnnexTables(full["r"])
-    if "annex" not in full and "r" in full:
-        full["annex"] = MemoAnnexes(full, full.get("template_dirs"), memo)
+    opened = open_template(
+        template, context, images,
+        annexes=lambda full, dirs, namespaces: MemoAnnexes(full, dirs, memo, namespaces),
+    )  # fmt: skip
+    tpl, full = opened.tpl, opened.context
     env = shared_env()
     env.autoescape = True  # as docxtpl's render(autoescape=True)
     tpl.render_init()
+    own = partial(DocxTemplate.resolve_listing, tpl)  # docxtpl's, on one paragraph
+    tpl.resolve_listing = partial(resolve_listing, resolve=own)
     xml = tpl.build_xml(full, env)
     for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
         for _ in tpl.build_headers_footers_xml(full, uri, env):
             pass
     tpl.render_properties(full, env)
     tpl.render_footnotes(full, env)
-    styles = Rendered(tpl, entry, getattr(full.get("style"), "fonts", None)).styles
+    styles = Rendered(tpl, opened.entry, opened.preset).styles
     return Filled(tpl, xml, styles)
+
+
+def resolve_listing(xml: str, resolve: Callable[[str], str]) -> str:
+    """docxtpl's `resolve_listing(xml)`, which applies itself to every match of
+    `<w:p(?: [^>]*)?>.*?</w:p>` (left to right) and changes only those holding one of LISTING:
+    here `resolve` (docxtpl's) is applied to just those matches, found from the characters.
+
+    The match holding a character at `i`, if any, starts at the first `<w:p ` or `<w:p>` after
+    the last `</w:p>` before `i` (a match ends at the first `</w:p>` after its start tag, so no
+    match runs over that one, and the scan resumes right after it) and ends after the first
+    `</w:p>` that follows its start tag."""
+    found = sorted(i for ch in LISTING for i in _positions(xml, ch))
+    if not found:
+        return xml
+    out = []
+    done = 0  # xml[:done] is in `out`
+    for i in found:
+        if i < done:
+            continue
+        close = xml.rfind("</w:p>", 0, i)
+        opening = _OPEN_P.search(xml, close + 6 if close >= 0 else 0)
+        if opening is None or opening.start() > i:
+            continue
+        start = opening.start()
+        tag_end = xml.find(">", start)
+        end = xml.find("</w:p>", tag_end + 1) if tag_end >= 0 else -1
+        if end < 0:  # no match here, nor further on
+            continue
+        end += 6
+        out += [xml[done:start], resolve(xml[start:end])]
+        done = end
+    out.append(xml[done:])
+    return "".join(out)
+
+
+def _positions(text: str, ch: str) -> list[int]:
+    found = []
+    i = text.find(ch)
+    while i >= 0:
+        found.append(i)
+        i = text.find(ch, i + 1)
+    return found
 
 
 def split_body(xml: str) -> tuple[str, list[str]]:
@@ -179,6 +215,8 @@ def body_html(
         return getattr(rel.target_part, "blob", None)
 
     conv = block_converter(filled.styles, image_blob, image_html, placeholder_html)
+    if cache.styles is not filled.styles:  # another template file (or the plain path)
+        cache.items, cache.styles = {}, filled.styles
     parts: list[str] = []
     kept: dict[tuple[int, str], Converted] = {}
     for piece in pieces:
@@ -202,12 +240,18 @@ def body_html(
 
 
 def _parse(tpl: Any, head: str, piece: str) -> Any:
-    """One block inside the body's start tag, parsed strictly; tables through fix_tables."""
+    """One block inside the body's start tag, parsed strictly; tables through docxtpl's own
+    fix_tables (the build's template may do the same another way, on the whole document)."""
+    from docxtpl import DocxTemplate
+
     wrapped = head + piece + BODY_END
     try:
         root = etree.fromstring(wrapped, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise Unusual(f"block does not parse: {exc}") from exc
     if "<w:tbl" in piece:
-        root = tpl.fix_tables(wrapped)
+        fixed = DocxTemplate.fix_tables(tpl, wrapped)
+        if fixed.tag != root.tag or len(fixed) != len(root):
+            raise Unusual("fix_tables gave another tree")
+        root = fixed
     return root

@@ -41,10 +41,10 @@ from generator.preview.wordxml import (
     Element,
     R,
     Style,
-    Styles,
     V,
     css_class,
     props,
+    styles_of,
 )
 from generator.read.placeholders import MARKER
 
@@ -72,7 +72,7 @@ class ParagraphConverter:
         image_html: ImageHtml | None,
         placeholder_html: PlaceholderHtml | None,
     ):
-        self.styles = Styles(styles)
+        self.styles = styles_of(styles)
         self.image_blob = image_blob
         self.image_html = image_html
         self.placeholder_html = placeholder_html

@@ -2,9 +2,11 @@
 
 Plain HTML, CSS and JavaScript, no build step and nothing fetched from elsewhere. The style and
 the script are package data (static/page.css, static/page.js). The page listens to /api/events
-(Server-Sent Events) and fetches again only what changed: the problems when their hash moved,
-the document shown when its hash moved (keeping the scroll position and marking the blocks
-whose text changed).
+(Server-Sent Events). An event brings what changed with it: the state when the problems or the
+documents changed, and the changed parts of the document shown, which replace only those blocks
+(keeping the scroll position and marking the blocks whose text changed). What an event does not
+bring (another document, a message missed) is fetched: the state when its hash moved, the
+document when its hash moved.
 """
 
 from __future__ import annotations

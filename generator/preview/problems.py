@@ -43,6 +43,7 @@ class ProblemList:
     def __init__(self, source: ProblemSource) -> None:
         self.source = source
         self._cache: tuple[Any, list[Problem], str] | None = None
+        self._sources: tuple[int, dict[str, str | None]] = (-1, {})  # by file, per version
 
     def get(self) -> tuple[list[Problem], str]:
         """The problems, errors first, and their hash (call it with the engine's lock held)."""
@@ -79,9 +80,19 @@ class ProblemList:
         }
 
     def _source(self, file: str) -> str | None:
-        """The path of `file` inside the data folder (for /source/), if it is there."""
+        """The path of `file` inside the data folder (for /source/), if it is there (looked
+        up once per version of the data)."""
         if not file:
             return None
+        version, known = self._sources
+        if version != self.source.version:
+            known = {}
+            self._sources = (self.source.version, known)
+        if file not in known:
+            known[file] = self._resolved(file)
+        return known[file]
+
+    def _resolved(self, file: str) -> str | None:
         try:
             path = Path(file)
             path = path if path.is_absolute() else Path.cwd() / path

@@ -107,7 +107,7 @@ class PreviewServer:
 
     def stop(self) -> None:
         """End the streams, close the connections, wait (briefly) for requests under way."""
-        self._routes.stopping.set()
+        self._routes.stop_streams()
         self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=self.limits.shutdown_grace + 5)

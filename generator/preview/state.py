@@ -18,6 +18,7 @@ from generator.findings import Finding, error
 from generator.model.report import Report
 from generator.pipeline import prepare
 from generator.preview.chartstore import ChartRef, capture
+from generator.preview.fastdoc import BlockCache
 from generator.preview.htmltable import TableCache
 from generator.read.lenient import LenientReader
 from generator.read.placeholders import lenient_decimals
@@ -39,7 +40,11 @@ class DocState:
     blocks: list[tuple[str, str]] = field(default_factory=list)
     placeholders: list[int] = field(default_factory=list)
     seconds: float = 0.0
-    cache: TableCache = field(default_factory=TableCache)
+    html_seconds: float = 0.0  # of `seconds`, converting to HTML
+    cache: TableCache = field(default_factory=TableCache)  # the whole conversion's
+    block_cache: BlockCache = field(default_factory=BlockCache)  # fastdoc's
+    patch: dict[str, Any] | None = None  # from the HTML before the last rendering to its own
+    fast: bool = False  # whether the last rendering went through fastdoc
 
     @property
     def html(self) -> str:
@@ -105,3 +110,31 @@ def _plan(report: Report | None) -> tuple[list[Job], list[ChartRef], Finding | N
         except Exception as exc:  # noqa: BLE001
             return jobs, refs, error("", 0, "", f"无法列出文档：{describe(exc)}", "derive")
     return jobs, refs, None
+
+
+Edit = list[Any]  # [start, how many parts removed, the parts put there]
+
+
+def parts_patch(old: list[str], new: list[str]) -> list[Edit]:
+    """Edits that turn the parts `old` into `new`, applied one after the other: for lists of
+    the same length the runs of changed parts, else one splice between the common ends."""
+    if len(old) == len(new):
+        edits: list[Edit] = []
+        i, n = 0, len(new)
+        while i < n:
+            if old[i] == new[i]:
+                i += 1
+                continue
+            j = i + 1
+            while j < n and old[j] != new[j]:
+                j += 1
+            edits.append([i, j - i, new[i:j]])
+            i = j
+        return edits
+    a = 0
+    while a < len(old) and a < len(new) and old[a] == new[a]:
+        a += 1
+    b = 0
+    while b < len(old) - a and b < len(new) - a and old[-1 - b] == new[-1 - b]:
+        b += 1
+    return [[a, len(old) - a - b, new[a : len(new) - b]]]

@@ -111,6 +111,24 @@ class Styles:
         return merged
 
 
+_KNOWN: dict[int, tuple[Element, Styles]] = {}  # id of a styles.xml root -> (root, its Styles)
+
+
+def styles_of(root: Element | None) -> Styles:
+    """The Styles of a styles.xml root, made once per root (the build keeps one per template
+    file; a root is not changed once read)."""
+    if root is None:
+        return Styles(None)
+    known = _KNOWN.get(id(root))
+    if known is not None and known[0] is root:
+        return known[1]
+    styles = Styles(root)
+    if len(_KNOWN) >= 16:
+        _KNOWN.clear()
+    _KNOWN[id(root)] = (root, styles)
+    return styles
+
+
 def props(ppr: Element | None, rpr: Element | None, name: str) -> Style:
     """The formatting that a pPr and an rPr set themselves (None where they set nothing)."""
     align = indent = chars = left = None

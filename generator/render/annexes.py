@@ -89,6 +89,13 @@ class Annexes:
         self.namespaces = namespaces  # the disclosure's root declarations
         self.index = AnnexIndex(self.context.get("r"))
 
+    def release(self) -> None:
+        """The bodies are placed: let them go before the filled document is parsed (they
+        are handed over, not lent; a thousand of them are tens of megabytes)."""
+        if isinstance(self.made, dict):
+            self.made.clear()
+        self.made = {}
+
     def department_letter(self) -> Markup:
         return self._body("department_letter.docx", {})
 

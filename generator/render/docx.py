@@ -8,7 +8,7 @@ import os
 import re
 import sys
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,6 +101,13 @@ def _template_class() -> type:
             patched = rewrite_tags(super().patch_xml(src_xml))
             diskcache.store("patched", key, patched.encode("utf-8"))
             return patched
+
+        def build_xml(self, context: Any, jinja_env: Any = None) -> str:
+            xml = super().build_xml(context, jinja_env)
+            annex = context.get("annex") if hasattr(context, "get") else None
+            if hasattr(annex, "release"):
+                annex.release()
+            return xml
 
         def fix_tables(self, xml: str) -> Any:
             """docxtpl's, on the whole document parsed once (generator.render.inplace); the
@@ -201,13 +208,31 @@ def render_docx(
     return fill_template(template, context, images).to_bytes(release=True)
 
 
-def fill_template(
+AnnexFactory = Callable[[dict[str, Any], tuple[Path, ...] | None, Any], Any]
+
+
+@dataclass
+class Opened:
+    """A template opened for filling: docxtpl's template, docxfast's entry (None on the plain
+    path) and the full context its tags see."""
+
+    tpl: Any
+    entry: Any
+    context: dict[str, Any]
+
+    @property
+    def preset(self) -> str | None:
+        return getattr(self.context.get("style"), "fonts", None)
+
+
+def open_template(
     template: Path, context: Mapping[str, Any], images: Mapping[str, Image] | None = None,
-    annex_bodies: Mapping[Any, str] | None = None,
-) -> Rendered:  # fmt: skip
-    """Render one template, kept in memory: its bytes on demand (render_docx), its document
-    for whoever reads it there (the live preview's HTML). `annex_bodies`: the annexed
-    documents already rendered on their own (generator.render.annexes)."""
+    annex_bodies: Mapping[Any, str] | None = None, annexes: AnnexFactory | None = None,
+) -> Opened:  # fmt: skip
+    """The template opened and its context completed as every fill sees it: the charts as
+    pictures, the house style, 第五部分's tables, 第四部分's annexes (made by `annexes`, given
+    the context, the template folders and the namespaces the template declares; by default
+    generator.render.annexes.Annexes with `annex_bodies`)."""
     from docx.shared import Cm
     from docxtpl import InlineImage
 
@@ -231,12 +256,34 @@ def fill_template(
 
         full["annex_tables"] = AnnexTables(full["r"])
     if "annex" not in full and "r" in full:  # 第四部分 附件: the letter and table templates
-        from generator.render.annexes import Annexes
-
         namespaces = entry.namespaces if entry is not None else None
-        full["annex"] = Annexes(full, full.get("template_dirs"), annex_bodies, namespaces)
+        if annexes is None:
+            from generator.render.annexes import Annexes
+
+            full["annex"] = Annexes(full, full.get("template_dirs"), annex_bodies, namespaces)
+        else:
+            full["annex"] = annexes(full, full.get("template_dirs"), namespaces)
+    return Opened(tpl, entry, full)
+
+
+def fill_template(
+    template: Path, context: Mapping[str, Any], images: Mapping[str, Image] | None = None,
+    annex_bodies: Mapping[Any, str] | None = None,
+) -> Rendered:  # fmt: skip
+    """Render one template, kept in memory: its bytes on demand (render_docx), its document
+    for whoever reads it there (the live preview's HTML). `annex_bodies`: the annexed
+    documents already rendered on their own (generator.render.annexes)."""
+    opened = open_template(template, context, images, annex_bodies)
+    with template_errors(template):
+        opened.tpl.render(opened.context, shared_env(), autoescape=True)
+    return Rendered(opened.tpl, opened.entry, opened.preset)
+
+
+@contextmanager
+def template_errors(template: Path) -> Iterator[None]:
+    """A template that cannot be filled, said in Chinese with the template's name."""
     try:
-        tpl.render(full, shared_env(), autoescape=True)
+        yield
     except jinja2.UndefinedError as exc:
         raise TemplateError(
             f"模板 {template.name} 使用了数据中没有的变量：{_undefined(exc)}"
@@ -247,7 +294,6 @@ def fill_template(
         ) from exc
     except Exception as exc:  # noqa: BLE001 - a filter refusing a value names it
         raise TemplateError(f"模板 {template.name} 无法生成：{exc}") from exc
-    return Rendered(tpl, entry, getattr(full.get("style"), "fonts", None))
 
 
 def prepare_template(template: Path, presets: list[str | None]) -> None:

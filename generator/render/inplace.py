@@ -35,12 +35,44 @@ def _parser(**options: Any) -> etree.XMLParser:
     return parser
 
 
-_ETREE = _Etree(XMLParser=_parser, fromstring=etree.fromstring, SubElement=etree.SubElement)
+class Pieces:
+    """The document as text in pieces, fed to the parser one after another and never joined
+    (a long disclosure's body is tens of megabytes; a joined copy would be held beside it)."""
+
+    CHUNK = 1 << 20
+
+    def __init__(self, head: str, body: str, start: int, declared: dict, tail: str) -> None:
+        self.head, self.body, self.start, self.tail = head, body, start, tail
+        self.declared = declared
+
+    def __iter__(self) -> Any:
+        yield self.head + "<w:body>"
+        start, body = self.start, self.body
+        while start < len(body):  # cut before a "<": a piece never splits a tag
+            end = body.find("<", start + self.CHUNK)
+            end = len(body) if end < 0 else end
+            yield _without_redundant(body[start:end], self.declared)
+            start = end
+        yield self.tail
+
+    def __str__(self) -> str:
+        return "".join(self)
 
 
-def document_xml(root: etree._Element, body_xml: str) -> str | None:
+def _fromstring(xml: Any, parser: etree.XMLParser | None = None) -> etree._Element:
+    if not isinstance(xml, Pieces):
+        return etree.fromstring(xml, parser)
+    for piece in xml:
+        parser.feed(piece)
+    return parser.close()
+
+
+_ETREE = _Etree(XMLParser=_parser, fromstring=_fromstring, SubElement=etree.SubElement)
+
+
+def document_xml(root: etree._Element, body_xml: str) -> Pieces | None:
     """The document `root` (python-docx's CT_Document) with its body replaced by the rendered
-    `body_xml`, as text; None where that cannot be done exactly."""
+    `body_xml`, as text in pieces; None where that cannot be done exactly."""
     match = _BODY_START.match(body_xml)
     if match is None or not body_xml.endswith("</w:body>"):
         return None
@@ -62,8 +94,7 @@ def document_xml(root: etree._Element, body_xml: str) -> str | None:
         if close < 0:
             return None
         end = close + len("</w:body>")
-    inner = _without_redundant(body_xml[match.end() :], root.nsmap)
-    return shell[: opening.start()] + "<w:body>" + inner + shell[end:]
+    return Pieces(shell[: opening.start()], body_xml, match.end(), root.nsmap, shell[end:])
 
 
 _TAG_WITH_DECLARATION = re.compile(r"<[^<>]*\sxmlns[^<>]*>")

@@ -33,7 +33,7 @@ Charts = dict[str, tuple[int, str, bytes]]
 Templates = tuple[Path, ...]
 Bodies = dict[AnnexKey, str]
 Outcome = tuple[list[bytes], list[bytes], list[bytes], list[bytes]]  # drawn, charted, rest, extras
-CHUNKS_PER_WORKER = 4
+CHUNKS_PER_WORKER = 8  # small chunks: the chart worker, taking one, delays the disclosure little
 MAX_CHUNK = 24  # documents: small enough that no worker waits long for the last chunk
 MAX_WORKERS = 8
 

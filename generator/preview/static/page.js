@@ -2,7 +2,8 @@
 const $ = (s, root = document) => root.querySelector(s);
 const S = { state: null, current: null, shownHash: null, filter: "all", summary: null,
             fetching: false, again: false, selected: null };
-window.preview = { timings: [], refreshes: 0, state: () => S.state, current: () => S.current };
+window.preview = { timings: [], refreshes: 0, patches: 0, state: () => S.state,
+                   current: () => S.current };
 
 function esc(t) {
   return String(t).replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;",
@@ -21,7 +22,12 @@ async function getJSON(url, opts) {
 }
 
 async function loadState() {
-  S.state = await getJSON("/api/state");
+  await applyState(await getJSON("/api/state"));
+}
+
+// The state, fetched or pushed with an event (when the problems or the documents changed).
+async function applyState(state) {
+  S.state = state;
   document.title = S.state.title + " · 实时预览";
   $("header h1").textContent = S.state.title + " · 实时预览";
   renderNav();
@@ -202,6 +208,7 @@ async function onSummary(s) {
   S.summary = s;
   if (s.busy) setStatus("正在更新…", "busy");
   else if (first || $("#status").className !== "") setStatus("已连接，保存即刷新");
+  if (s.state && s.state.problems_hash === s.problems && S.state) await applyState(s.state);
   const docsChanged = !S.state || S.state.docs.length !== Object.keys(s.docs).length ||
     S.state.docs.some(d => !(d.id in s.docs));
   if (!S.state || s.problems !== S.state.problems_hash || docsChanged ||
@@ -209,8 +216,21 @@ async function onSummary(s) {
     await loadState();
   }
   if (S.current && s.docs[S.current] && s.docs[S.current] !== S.shownHash) {
-    await showDoc(S.current, true);
+    if (!applyPatch(s.patch)) await showDoc(S.current, true);
   }
+}
+
+// The changed parts of the document shown, sent with the event: applied without a request
+// when they start from the HTML shown (else the page fetches the document).
+function applyPatch(p) {
+  if (!p || p.doc !== S.current || p.base !== S.shownHash || S.fetching || !S.parts ||
+      $("#doc").dataset.id !== p.doc) return false;
+  const parts = S.parts.slice();
+  for (const [start, removed, added] of p.edits) parts.splice(start, removed, ...added);
+  if (parts.length !== p.count) return false;
+  swap({ id: p.doc, hash: p.hash, parts, error: p.error, changed_at: p.changed_at }, true);
+  window.preview.patches += 1;
+  return true;
 }
 
 function connect() {
