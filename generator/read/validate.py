@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import threading
 from decimal import Decimal
 from typing import Any
 
@@ -133,14 +134,15 @@ EXPECTED = {
 }
 
 
-_VALIDATORS: dict[int, DataValidator] = {}
+_LOCAL = threading.local()  # cerberus validators hold the document they check: one per thread
 
 
 def _validator(schema: dict[str, Any]) -> DataValidator:
     """One validator per schema: building one (and checking its schema) is the costly part."""
-    if id(schema) not in _VALIDATORS:
-        _VALIDATORS[id(schema)] = DataValidator(schema)
-    return _VALIDATORS[id(schema)]
+    validators = _LOCAL.__dict__.setdefault("validators", {})
+    if id(schema) not in validators:
+        validators[id(schema)] = DataValidator(schema)
+    return validators[id(schema)]
 
 
 def validate_file(loaded: LoadedFile, schema: dict[str, Any]) -> tuple[Any, list[Finding]]:

@@ -82,7 +82,14 @@ def warm_charts() -> None:
     from generator.charts.mpl import import_for_drawing
 
     import_for_drawing()
-    _import_docxtpl()
+    _import_rendering()
+
+
+def _import_rendering() -> None:
+    """What drawing and rendering the disclosure import (the model, the render stage,
+    docxtpl): a worker started before the build imported them would import them on its first
+    task, after the charts, where the disclosure waits."""
+    import generator.write.scheduler  # noqa: F401
 
 
 def _import_docxtpl() -> None:
