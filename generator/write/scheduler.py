@@ -292,8 +292,8 @@ class _Work:
         draw = (draw_specs, self.missing) if self.missing else None
 
         def charted(results: list[Any], drawn: list[bytes]) -> tuple | None:
-            """The disclosure, once its charts are drawn and the chunks done, with their
-            bodies (any body missing, it fills that template itself)."""
+            """The disclosure, with the bodies of the chunks done (it fills the templates of
+            the others itself)."""
             if not self.with_charts:
                 return None
             done = [(c, r) for c, r in zip(chunks, results, strict=False) if r is not None]
@@ -349,8 +349,14 @@ class _Dispatch:
             self.results[index] = result
 
     def _ready(self) -> bool:
-        needed = all(self.results[i] is not None for i in range(self.needed))
-        return self.waiting and self.draw is None and needed
+        """The charts drawn, and the chunks done, or so many still waiting to start that the
+        disclosure is better started now (it fills the annexes not yet rendered itself: a
+        little more work for it, and the other workers no longer wait for it at the end)."""
+        if not self.waiting or self.draw is not None:
+            return False
+        if all(self.results[i] is not None for i in range(self.needed)):
+            return True
+        return sum(1 for i in self.pending if i < self.needed) >= EAGER_PENDING
 
     def _fill(self) -> None:
         while self.free:
@@ -369,6 +375,7 @@ class _Dispatch:
         self.running[pool.submit(*task)] = (pool, index)
 
 
+EAGER_PENDING = 8  # chunks not started when the charts are done: start the disclosure anyway
 DRAW, THEN = -1, -2  # the chart drawing and the dependent task, beside the tasks' indexes
 
 
