@@ -16,8 +16,10 @@ import json
 import os
 import re
 import tempfile
+import threading
 import unicodedata
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -178,49 +180,103 @@ def run_batch(
         workers = start_workers(matplotlib=not charts_probably_cached(data_dirs))
         first = template_dirs(templates, data_dirs[0]) if data_dirs else ()
         prewarm(workers, template_files(first), data_dirs)
-        taken: dict[Path, str] = {}
-        outcomes = []
+        pool = _Shared(workers, len(data_dirs))
         try:
-            for index, data_dir in enumerate(data_dirs, 1):
-                say(f"[{index}/{len(data_dirs)}] {data_dir}")
-                outcome, workers = _one(data_dir, out, workers, taken, strict, templates, pdf)
-                outcomes.append(outcome)
-                say(_line(outcome))
+            outcomes = _run_all(data_dirs, out, pool, say, strict, templates, pdf)
         finally:
-            if workers is not None:
-                workers.shutdown(cancel_futures=True)
+            if pool.workers is not None:
+                pool.workers.shutdown(cancel_futures=True)
         write_summary(out, outcomes)
     return outcomes
 
 
-def _one(
-    data_dir: Path, out: Path, workers: Any, taken: dict[Path, str], strict: bool,
+IN_FLIGHT = 2  # departments built at once: one's documents render while the other's last one does
+
+
+class _Shared:
+    """The batch's workers, shared by the departments in flight; replaced once when broken."""
+
+    def __init__(self, workers: Any, count: int) -> None:
+        self.workers = workers
+        self.lock = threading.Lock()
+        self.taken: dict[Path, str] = {}  # output folder -> the data folder that has it
+        self.settled = [threading.Event() for _ in range(count)]  # claimed, or failed before
+
+    def replace(self, broken: Any) -> None:
+        from generator.write.scheduler import start_workers
+
+        with self.lock:
+            if self.workers is broken and broken is not None:
+                broken.shutdown(cancel_futures=True)
+                self.workers = start_workers()
+
+    def claim(self, index: int, target: Path, data_dir: Path) -> None:
+        """The output folder for the department at `index`, claimed in the order of the
+        departments (two of the same department and year: the later one is refused)."""
+        if index > 0:
+            self.settled[index - 1].wait()
+        with self.lock:
+            if target in self.taken:
+                raise UsageError(
+                    f"与 {self.taken[target]} 是同一部门、同一年度，输出到同一文件夹 {target}"
+                )
+            self.taken[target] = str(data_dir)
+
+
+def _run_all(
+    data_dirs: list[Path], out: Path, pool: _Shared, say: Say, strict: bool,
     templates: Path | None, pdf: bool,
-) -> tuple[Outcome, Any]:  # fmt: skip
-    """One department: its outcome, and the workers (new ones if the old ones broke)."""
-    outcome = Outcome(str(data_dir))
+) -> list[Outcome]:  # fmt: skip
+    """Every department, up to IN_FLIGHT at once (each in a thread of the main process: the
+    work is the workers'; a thread reads its department's data and waits for them), the
+    outcomes said and returned in order."""
+    if pool.workers is None:  # one core: one after another
+        return [_said(say, i + 1, len(data_dirs), d, _one(i, d, out, pool, strict, templates, pdf))
+                for i, d in enumerate(data_dirs)]  # fmt: skip
+    threads = ThreadPoolExecutor(IN_FLIGHT, thread_name_prefix="batch")
     try:
-        _build_one(outcome, data_dir, out, workers, taken, strict, templates, pdf)
+        futures = [threads.submit(_one, i, d, out, pool, strict, templates, pdf)
+                   for i, d in enumerate(data_dirs)]  # fmt: skip
+        return [_said(say, i, len(data_dirs), d, f.result())
+                for i, (d, f) in enumerate(zip(data_dirs, futures, strict=True), 1)]  # fmt: skip
+    finally:
+        threads.shutdown(wait=False, cancel_futures=True)
+
+
+def _said(say: Say, index: int, count: int, data_dir: Path, outcome: Outcome) -> Outcome:
+    say(f"[{index}/{count}] {data_dir}")
+    say(_line(outcome))
+    return outcome
+
+
+def _one(
+    index: int, data_dir: Path, out: Path, pool: _Shared, strict: bool,
+    templates: Path | None, pdf: bool,
+) -> Outcome:  # fmt: skip
+    """One department's outcome (the shared workers replaced if they broke)."""
+    outcome = Outcome(str(data_dir))
+    workers = pool.workers
+    try:
+        _build_one(outcome, index, data_dir, out, workers, pool, strict, templates, pdf)
     except DataError as exc:
         _count(outcome, exc.findings)
         outcome.message = "数据有错误，未生成"
     except BrokenProcessPool:
-        from generator.write.scheduler import start_workers
-
         outcome.message = "工作进程意外退出，未生成"
-        workers.shutdown(cancel_futures=True)
-        workers = start_workers()
+        pool.replace(workers)
     except (GeneratorError, OSError) as exc:
         outcome.message = str(exc)
     except Exception as exc:  # noqa: BLE001 - one department's failure never stops the others
         if os.environ.get("GENERATOR_DEBUG"):
             raise
         outcome.message = f"内部错误：{type(exc).__name__}: {exc}"
-    return outcome, workers
+    finally:
+        pool.settled[index].set()
+    return outcome
 
 
 def _build_one(
-    outcome: Outcome, data_dir: Path, out: Path, workers: Any, taken: dict[Path, str],
+    outcome: Outcome, index: int, data_dir: Path, out: Path, workers: Any, pool: _Shared,
     strict: bool, templates: Path | None, pdf: bool,
 ) -> None:  # fmt: skip
     from generator.build import prepare, render_all, write_output
@@ -232,9 +288,8 @@ def _build_one(
     outcome.score = _score(report)
     _count(outcome, findings)
     target = out / safe_name(report.department.name) / str(report.year)
-    if target in taken:
-        raise UsageError(f"与 {taken[target]} 是同一部门、同一年度，输出到同一文件夹 {target}")
-    taken[target] = str(data_dir)
+    pool.claim(index, target, data_dir)
+    pool.settled[index].set()  # the next department may claim its folder now
     outcome.output = str(target)
     check_output(target, data_dir, dirs)
     made = render_all(report, None, workers, dirs, data_dir)
