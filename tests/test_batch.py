@@ -108,3 +108,19 @@ def test_folders_and_table(district: Path, data: Path) -> None:
 
     at = _width(row[: row.index("2023")])
     assert at == _width(header[: header.index("年度")])  # CJK text counted two columns wide
+
+
+def test_the_same_department_twice_the_later_one_is_refused(data: Path, tmp_path: Path) -> None:
+    """Departments are built two at a time; the output folder still goes to the first of two
+    that would share it, whichever finishes reading first."""
+    root = tmp_path / "twice"
+    for name in ("a", "b", "c"):
+        copy_data(data, root / name)
+    out = tmp_path / "输出"
+    result = run_build(root, "-o", out, cache=tmp_path / "cache")
+    assert result.returncode == 1, result.stderr
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    statuses = [(Path(r["data_dir"]).name, r["status"]) for r in summary["results"]]
+    assert statuses == [("a", "ok"), ("b", "failed"), ("c", "failed")]
+    assert "同一部门、同一年度" in summary["results"][1]["message"]
+    assert (out / "中共广元市昭化区委组织部" / "2023" / "manifest.json").is_file()
