@@ -21,7 +21,7 @@ def note(name: str, seconds: float = 0.0) -> str:
     return name
 
 
-def run(chunks: int, draw_seconds: float) -> tuple[list, list, list, list[int]]:
+def run(chunks: int, draw_seconds: float, draw: bool = True) -> tuple[list, list, list, list[int]]:
     LOG.clear()
     workers = Workers(ThreadPoolExecutor(1), ThreadPoolExecutor(1), 1)
     tasks = [(note, f"chunk{i}", 0.01) for i in range(chunks)] + [(note, "extra")]
@@ -29,12 +29,12 @@ def run(chunks: int, draw_seconds: float) -> tuple[list, list, list, list[int]]:
 
     def then(results: list, drawn: list) -> tuple:
         seen.append(sum(r is not None for r in results[:chunks]))
-        assert drawn == "drawn"
+        assert drawn == ("drawn" if draw else [])
         return (note, "disclosure")
 
     try:
         results, drawn, first = _Dispatch(
-            workers, tasks, chunks, (note, "drawn", draw_seconds), then
+            workers, tasks, chunks, (note, "drawn", draw_seconds) if draw else None, then
         ).run()
     finally:
         workers.shutdown()
@@ -56,3 +56,9 @@ def test_the_disclosure_goes_at_once_when_many_chunks_wait() -> None:
     assert first == "disclosure" and len(seen) == 1
     assert seen[0] < chunks  # it did not wait for all of them
     assert LOG.count("disclosure") == 1
+
+
+def test_with_every_chart_cached_the_disclosure_takes_all_the_bodies() -> None:
+    chunks = EAGER_PENDING * 4
+    _, _, first, seen = run(chunks, 0.0, draw=False)
+    assert first == "disclosure" and seen == [chunks]

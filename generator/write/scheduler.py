@@ -326,6 +326,7 @@ class _Dispatch:
         self.first: list[bytes] = []
         self.running: dict[Future, tuple[ProcessPoolExecutor, int]] = {}
         self.waiting = True  # for `then`
+        self.drew = draw is not None  # the chunks started while the charts were drawn
 
     def run(self) -> tuple[list[Any], list[bytes], list[bytes]]:
         if self.draw is not None:
@@ -349,14 +350,16 @@ class _Dispatch:
             self.results[index] = result
 
     def _ready(self) -> bool:
-        """The charts drawn, and the chunks done, or so many still waiting to start that the
-        disclosure is better started now (it fills the annexes not yet rendered itself: a
-        little more work for it, and the other workers no longer wait for it at the end)."""
+        """The charts drawn, and the chunks done; or, when drawing them left so many chunks
+        still waiting to start, now (the disclosure fills the annexes not yet rendered itself:
+        a little more work for it, and the other workers no longer wait for it at the end).
+        With every chart cached the chunks go first: the disclosure takes all their bodies."""
         if not self.waiting or self.draw is not None:
             return False
         if all(self.results[i] is not None for i in range(self.needed)):
             return True
-        return sum(1 for i in self.pending if i < self.needed) >= EAGER_PENDING
+        waiting = sum(1 for i in self.pending if i < self.needed)
+        return self.drew and waiting >= EAGER_PENDING
 
     def _fill(self) -> None:
         while self.free:
