@@ -267,3 +267,21 @@ def test_in_place_and_docxtpls_own_path_give_the_same_document(
     assert type(fast.docx.element).__name__ == "CT_Document"
     assert len(fast.docx.paragraphs) > 100  # python-docx reads the installed tree
     assert etree.tostring(fast.docx.element) == etree.tostring(plain.docx.element)
+
+
+def test_a_python_docx_that_keeps_its_tree_elsewhere_gets_docxtpls_move(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where installing the parsed document does not take, docxtpl's own move places the body:
+    the same document, never the unfilled template."""
+    from generator import build as b
+    from generator.render import inplace
+    from generator.write import scheduler as sch
+
+    data = ROOT / "data" / "2023"
+    report, _ = b.prepare(data)
+    job = next(j for j in b.plan_documents(report) if j.kind == "table")
+    dirs = b.template_dirs(None, data)
+    normal = sch.fill_job(job, report, {}, dirs).to_bytes()
+    monkeypatch.setattr(inplace, "install", lambda template, root: False)
+    assert sch.fill_job(job, report, {}, dirs).to_bytes() == normal

@@ -115,18 +115,19 @@ def _template_class() -> type:
             fix = None if plain_render() else inplace.fix_function()
             if fix is not None:
                 whole = inplace.document_xml(self.docx._element, xml)  # noqa: SLF001
-                if whole is not None:
-                    return fix(self, whole)
+                tree = fix(self, whole) if whole is not None else None
+                if tree is not None and getattr(tree, "body", None) is not None:
+                    return tree  # python-docx's classes: the parser was ours
             return super().fix_tables(xml)
 
         def fix_docpr_ids(self, tree: Any) -> None:
             super().fix_docpr_ids(inplace.XPathView(tree) if tree.tag == _DOCUMENT else tree)
 
         def map_tree(self, tree: Any) -> None:
-            if tree.tag == _DOCUMENT:
-                inplace.install(self, tree)
-            else:
+            if tree.tag != _DOCUMENT:
                 super().map_tree(tree)
+            elif not inplace.install(self, tree):
+                super().map_tree(tree.body)  # docxtpl's move, of the body parsed in place
 
         def resolve_listing(self, xml: str) -> str:
             """docxtpl's, run only on the paragraphs holding a character it rewrites (it

@@ -127,12 +127,21 @@ def fix_function() -> Any:
     return types.FunctionType(code, scope, original.__name__, original.__defaults__)
 
 
-def install(template: Any, root: etree._Element) -> None:
-    """Make `root` the document of `template` (its part's element and python-docx's Document)."""
+def install(template: Any, root: etree._Element) -> bool:
+    """Make `root` the document of `template` (its part's element and python-docx's Document);
+    False, nothing changed, where this python-docx keeps them elsewhere."""
     document = template.docx
-    document.part._element = root  # noqa: SLF001 - python-docx keeps the part's tree here
+    part = document.part
+    if not (hasattr(part, "_element") and hasattr(document, "_element")):
+        return False
+    old = (part._element, document._element)  # noqa: SLF001
+    part._element = root  # noqa: SLF001 - python-docx keeps the part's tree here
     document._element = root  # noqa: SLF001
-    document._Document__body = None  # noqa: SLF001 - the cached body proxy of the old tree
+    if part.element is root and document.element is root:
+        document._Document__body = None  # noqa: SLF001 - the cached body proxy of the old tree
+        return True
+    part._element, document._element = old  # noqa: SLF001
+    return False
 
 
 class XPathView:
