@@ -194,6 +194,23 @@ def edit_file(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+def edit_template(path: Path, old: str, new: str) -> None:
+    """Replace the first `old` in a template's word/document.xml with `new`, in place."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                text = body.decode("utf-8")
+                assert old in text
+                body = text.replace(old, new, 1).encode("utf-8")
+            dst.writestr(info, body)
+    path.write_bytes(buffer.getvalue())
+
+
 def copy_data(source: Path, dest: Path, edits: Edits | None = None) -> Path:
     """A copy of the data folder `source` at `dest`, with the textual `edits`
     ({file: [(old, new)]}) applied."""

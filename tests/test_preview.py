@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from support import edit_template
 
 from generator.build import TEMPLATES, _render_job, plan_documents, prepare
 from generator.errors import DataError
@@ -476,21 +477,6 @@ def test_charts_the_build_drew_are_not_drawn_again(report) -> None:
         store.close()
 
 
-def _edit_template(path: Path, old: str, new: str) -> None:
-    import zipfile
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "word/document.xml":
-                text = body.decode("utf-8")
-                assert old in text
-                body = text.replace(old, new, 1).encode("utf-8")
-            dst.writestr(info, body)
-    path.write_bytes(buffer.getvalue())
-
-
 @pytest.fixture()
 def own_templates(tmp_path: Path) -> Iterator[Engine]:
     data = copy_data(tmp_path / "2023")
@@ -507,7 +493,7 @@ def test_the_data_folders_own_templates_are_used_as_the_build_uses_them(tmp_path
     data = copy_data(tmp_path / "2023")
     (data / "templates").mkdir()
     shutil.copy(TEMPLATES / "project_table.docx", data / "templates")
-    _edit_template(data / "templates" / "project_table.docx", ">项目名称<", ">项目名（本单位）<")
+    edit_template(data / "templates" / "project_table.docx", ">项目名称<", ">项目名（本单位）<")
     engine = Engine(data, tmp_path / "out", chart_workers=0)
     try:
         engine.recompute()
@@ -524,7 +510,7 @@ def test_saving_a_template_rerenders_the_documents_made_from_it(own_templates: E
     disclosure = _render(engine, "disclosure")
     assert ">项目名称<" in table.html
     time.sleep(0.01)
-    _edit_template(engine.templates / "project_table.docx", ">项目名称<", ">项目名称（改）<")
+    edit_template(engine.templates / "project_table.docx", ">项目名称<", ">项目名称（改）<")
     engine.notify({engine.templates / "project_table.docx"})
     engine.recompute()
     stale = {d.id for d in engine.docs.values() if d.sig != engine._sig(d)}
@@ -537,7 +523,7 @@ def test_saving_a_template_rerenders_the_documents_made_from_it(own_templates: E
 
 def test_a_broken_template_shows_its_error_and_keeps_the_others(own_templates: Engine) -> None:
     engine = own_templates
-    _edit_template(engine.templates / "project_table.docx", ">项目名称<", ">{{ nope.nope }}<")
+    edit_template(engine.templates / "project_table.docx", ">项目名称<", ">{{ nope.nope }}<")
     engine.recompute()
     table = _render(engine, "table", engine.report.projects[0].name)
     disclosure = _render(engine, "disclosure")

@@ -5,17 +5,16 @@ safely goes the build's way. No timings here: bench/bench_preview.py measures th
 
 from __future__ import annotations
 
-import io
 import random
 import re
 import shutil
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from docxtpl import DocxTemplate
 from lxml import etree
+from support import edit_template
 
 from generator.build import TEMPLATES
 from generator.errors import describe
@@ -132,25 +131,12 @@ def test_own_templates_and_their_edits_are_the_builds_html(tmp_path: Path) -> No
     try:
         running.recompute()
         assert_as_built(running)
-        _edit_template(data / "templates" / "project_table.docx", ">项目名称<", ">项目名（改）<")
+        edit_template(data / "templates" / "project_table.docx", ">项目名称<", ">项目名（改）<")
         running.recompute()
         assert_as_built(running)
         assert ">项目名（改）<" in disclosure_of(running).html  # the annexed 自评表 too
     finally:
         running.close()
-
-
-def _edit_template(path: Path, old: str, new: str) -> None:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "word/document.xml":
-                text = body.decode("utf-8")
-                assert old in text
-                body = text.replace(old, new, 1).encode("utf-8")
-            dst.writestr(info, body)
-    path.write_bytes(buffer.getvalue())
 
 
 # --------------------------------------------------------------------------------------------
@@ -210,7 +196,7 @@ def test_a_template_edit_fills_its_annexes_again(tmp_path: Path) -> None:
         running.recompute()
         disclosure = disclosure_of(running)
         running.render(disclosure)
-        _edit_template(templates / "project_table.docx", ">项目名称<", ">项目名称（改）<")
+        edit_template(templates / "project_table.docx", ">项目名称<", ">项目名称（改）<")
         running.recompute()
         fills = running.annexes.fills
         running.render(disclosure)
@@ -254,7 +240,7 @@ def test_a_failing_template_names_its_error_as_the_build_does(tmp_path: Path) ->
     running = Engine(copy(DATA, tmp_path / "2023"), tmp_path / "out", templates, chart_workers=0)
     try:
         running.recompute()
-        _edit_template(templates / "project_table.docx", ">项目名称<", ">{{ nope.nope }}<")
+        edit_template(templates / "project_table.docx", ">项目名称<", ">{{ nope.nope }}<")
         running.recompute()
         table = next(d for d in running.docs.values() if d.job.kind == "table")
         running.render(table)
