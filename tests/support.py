@@ -6,8 +6,11 @@ Imported by conftest.py and by the test modules (pytest puts tests/ on sys.path)
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -192,6 +195,30 @@ def edit_file(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, f"{path.name}: {old!r} occurs {text.count(old)} times"
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def run_cli(
+    *args: str | Path, cwd: Path | None = None, timeout: int = 300, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """`python -m generator ARGS` in a child process (this checkout's package), with `env` added."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *map(str, args)],
+        cwd=cwd or ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+    )
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` (relative path -> bytes)."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def edit_template(path: Path, old: str, new: str) -> None:

@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from support import ROOT, copy_data
+from support import ROOT, copy_data, snapshot
 
 from generator.write import diskcache
 
@@ -27,15 +27,6 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     diskcache.reset()
     yield folder
     diskcache.reset()
-
-
-def files_of(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
-
-
-# --- the zip writer ------------------------------------------------------------------------
 
 
 def test_raw_zip_equals_zipfile() -> None:
@@ -108,7 +99,7 @@ def test_a_rebuild_with_the_same_figures_does_not_import_matplotlib(
         for i in range(2)
     ]  # fmt: skip
     assert runs == ["False", "False"]  # the main process never draws
-    assert files_of(tmp_path / "out0") == files_of(tmp_path / "out1")
+    assert snapshot(tmp_path / "out0") == snapshot(tmp_path / "out1")
 
 
 # --- templates ------------------------------------------------------------------------------
@@ -175,10 +166,10 @@ def test_cold_warm_and_no_cache_give_the_same_bytes(data: Path, tmp_path: Path) 
             [sys.executable, "-m", "generator", "build", str(data), "-o", str(tmp_path / name)],
             cwd=ROOT, env={**env, **extra}, capture_output=True, check=True, timeout=120,
         )  # fmt: skip
-    plain = files_of(tmp_path / "plain")
+    plain = snapshot(tmp_path / "plain")
     assert len(plain) > 30
-    assert files_of(tmp_path / "cold") == plain
-    assert files_of(tmp_path / "warm") == plain
+    assert snapshot(tmp_path / "cold") == plain
+    assert snapshot(tmp_path / "warm") == plain
     assert any((tmp_path / "cache" / kind).is_dir() for kind in ("charts", "shells", "typeset"))
 
 

@@ -16,33 +16,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from support import ROOT, Built, copy_data, project_file
+from support import ROOT, Built, copy_data, project_file, run_cli, snapshot
 
 MARKER_ENV = "GENERATOR_TEST_MARKER"
 
 
 def cli_env(**extra: str) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT), **extra}
-
-
-def run_cli(*args: str | Path, cwd: Path = ROOT, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *map(str, args)],
-        cwd=cwd,
-        env=cli_env(**env),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=180,
-    )
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture

@@ -13,32 +13,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from support import ROOT, TEMPLATES, Built, copy_data, read_docx
+from support import ROOT, TEMPLATES, Built, copy_data, read_docx, run_cli, snapshot
 
 PROJECT = "干部暖心关爱帮扶基金经费"  # one with a letter of its own
-
-
-def run_cli(*args: str | Path, cwd: Path = ROOT, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *map(str, args)],
-        cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-    )
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-# --- spawn, and a path with Chinese characters and spaces -----------------------------------
 
 
 def test_spawned_build_into_a_chinese_path_with_spaces(

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from support import (
     DISCLOSURE,
-    ROOT,
     TEMPLATES,
     Built,
     build_into,
@@ -20,29 +17,9 @@ from support import (
     project_file,
     read_docx,
     row_after,
+    run_cli,
+    snapshot,
 )
-
-
-def run_cli(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *map(str, args)],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=180,
-    )
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file below `folder` (relative path -> bytes)."""
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def every_path(folder: Path) -> set[str]:
