@@ -17,7 +17,7 @@ from generator.model.economic import Economic, derive_economic
 from generator.model.figures import ZERO, Change, Execution, FrozenDict, Share, freeze, total
 from generator.model.three_public import ThreePublic, derive_three_public
 from generator.present.numbers import ratio
-from generator.read.schema import FUNDS, INCOME_COLUMNS, SPENDING_COLUMNS
+from generator.read.schema import CLASSIFIED_KEYS, FUNDS, INCOME_COLUMNS, SPENDING_COLUMNS
 
 INCOME_LABELS = {
     "general_budget": "一般公共预算财政拨款收入",
@@ -385,13 +385,7 @@ def _given_names(fin: Mapping[str, Any]) -> dict[str, str]:
     """科目 names the data gives (`name:` on any classified row); the first one wins (the audit
     reports a code named two ways)."""
     names: dict[str, str] = {}
-    for key in (
-        "income_by_function",
-        "expenditure_by_function",
-        "general_budget_by_function",
-        "government_funds_by_function",
-        "state_capital_by_function",
-    ):
+    for key in CLASSIFIED_KEYS:
         for row in fin.get(key) or []:
             if row.get("name"):
                 names.setdefault(row["code"], row["name"])

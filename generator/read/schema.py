@@ -165,6 +165,14 @@ def classified(columns: list[str], extra: dict[str, Rule] | None = None) -> Rule
     return listing(record(row), required=False)
 
 
+# The data keys of the tables by 功能分类 (表2, 表3, 表5, 表8, 表9), in the statements' order.
+CLASSIFIED_KEYS = (
+    "income_by_function",
+    "expenditure_by_function",
+    "general_budget_by_function",
+    "government_funds_by_function",
+    "state_capital_by_function",
+)
 FINANCE = {
     "income": table(INCOME_SOURCES, money()),
     "non_fiscal_surplus_used": money(False),

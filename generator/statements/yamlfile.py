@@ -13,6 +13,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
+from generator.read.schema import CLASSIFIED_KEYS
 from generator.statements.amounts import plain
 
 ZERO = Decimal(0)
@@ -36,13 +37,7 @@ ORDER = (
     "previous",
     "reasons",
 )
-LISTS = (
-    "income_by_function",
-    "expenditure_by_function",
-    "general_budget_by_function",
-    "government_funds_by_function",
-    "state_capital_by_function",
-)
+LISTS = CLASSIFIED_KEYS
 SCALARS = ("non_fiscal_surplus_used", "opening_balance", "surplus_distribution", "closing_balance")
 HEADER = "# 决算 figures, imported from the statements (generator import).\n"
 
