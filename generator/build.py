@@ -15,7 +15,6 @@ from generator.errors import BuildError, UsageError
 from generator.findings import Finding, warning
 from generator.model.report import Report
 from generator.read.dataset import Reader
-from generator.render.docx import Image
 from generator.render.templatedirs import TEMPLATES, template_dirs, template_path
 from generator.write.headstart import charts_probably_cached
 from generator.write.names import NameBook, safe_name
@@ -27,7 +26,6 @@ from generator.write.scheduler import (
     draw_and_render,
     draw_specs,
     prewarm,
-    render_job,
     start_workers,
 )
 
@@ -141,12 +139,6 @@ def draw_charts(report: Report) -> Charts:
         chartcache.store(spec, png)
         pngs[spec.name] = png
     return {s.name: (s.number, s.caption, pngs[s.name] or b"") for s in specs}
-
-
-def _render_job(
-    job: Job, report: Report, images: dict[str, Image], templates: Templates | None = None
-) -> bytes:
-    return render_job(job, report, images, templates)
 
 
 def build(

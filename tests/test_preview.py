@@ -17,7 +17,7 @@ from urllib.parse import quote
 import pytest
 from support import edit_template
 
-from generator.build import TEMPLATES, _render_job, plan_documents, prepare
+from generator.build import TEMPLATES, plan_documents, prepare
 from generator.errors import DataError
 from generator.present import numbers as fmt
 from generator.preview import Preview
@@ -35,7 +35,7 @@ from generator.read.placeholders import (
     marker_ids,
 )
 from generator.render.docx import Image
-from generator.write.scheduler import fill_job
+from generator.write.scheduler import fill_job, render_job
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "2023"
@@ -367,7 +367,7 @@ def test_a_year_without_self_evaluation_previews(tmp_path: Path) -> None:
         assert doc.error == "" and "第一部分" in text_of(doc.html)
         assert "⟦" not in doc.html and "【待填" not in doc.html
         kept = fill_job(doc.job, engine.report, engine.images)
-        built = _render_job(doc.job, prepare(data)[0], engine.images)
+        built = render_job(doc.job, prepare(data)[0], engine.images)
         assert members(kept.to_bytes()) == members(built)
     finally:
         engine.close()
@@ -426,7 +426,7 @@ def test_the_preview_renders_what_the_build_writes(report) -> None:
 
     images = {name: Image(png) for name, (_, _, png) in draw_charts(report).items()}
     for job in plan_documents(report):
-        built = members(_render_job(job, report, images))
+        built = members(render_job(job, report, images))
         for _ in range(2):  # cold, then with the compiled template kept
             kept = fill_job(job, report, images)
             assert members(kept.to_bytes()) == built, job.title
@@ -445,7 +445,7 @@ def test_rendering_keeps_docxtpl_listing_rules(tmp_path: Path) -> None:
     rep = prepare(data)[0]
     job = next(j for j in plan_documents(rep) if j.kind == "letter" and j.project is None)
     kept = fill_job(job, rep, {})
-    assert members(kept.to_bytes()) == members(_render_job(job, rep, {}))
+    assert members(kept.to_bytes()) == members(render_job(job, rep, {}))
     assert "第一行<br>第二行" in document_to_html(kept.docx, styles=kept.styles).html
 
 

@@ -159,13 +159,13 @@ def fill_job(
 
 
 def render_with_body(
-    job: Any, report: Report, templates: Templates | None, keep_body: Namespaces | None
+    job: Any, report: Report, templates: Templates | None, namespaces: Namespaces | None
 ) -> tuple[bytes, str | None]:
-    """A letter or 自评表: its bytes, and with `keep_body` (the namespaces the disclosure
+    """A letter or 自评表: its bytes, and with `namespaces` (those the disclosure
     declares) its body for the disclosure's 第四部分 (the same template filled with the same
     context)."""
     rendered = fill_job(job, report, {}, templates)
-    body = body_markup(rendered.docx, keep_body) if keep_body is not None else None
+    body = body_markup(rendered.docx, namespaces) if namespaces is not None else None
     return rendered.to_bytes(release=True), body
 
 
@@ -180,10 +180,10 @@ def draw_specs(specs: list[ChartSpec]) -> list[bytes]:
 
 
 def _render_chunk(
-    payload: Payload, jobs: list[Any], templates: Templates | None, keep_bodies: Namespaces | None
+    payload: Payload, jobs: list[Any], templates: Templates | None, namespaces: Namespaces | None
 ) -> list[tuple[bytes, str | None]]:
     report = payload.report()
-    return [render_with_body(job, report, templates, keep_bodies) for job in jobs]
+    return [render_with_body(job, report, templates, namespaces) for job in jobs]
 
 
 def _render_charted(
@@ -245,7 +245,7 @@ class _Work:
     extras: tuple[Callable[[Report], bytes], ...]
 
     @cached_property
-    def keep_bodies(self) -> Namespaces | None:
+    def body_namespaces(self) -> Namespaces | None:
         """Hand the letters' and 自评表' bodies to the disclosure (not on the plain path, which
         is the reference the fast one is compared with): the namespaces its template declares."""
         if not self.with_charts or plain_render():
@@ -269,7 +269,7 @@ class _Work:
 
     def local(self) -> Outcome:
         report, templates = self.report, self.templates
-        made = [render_with_body(j, report, templates, self.keep_bodies) for j in self.plain]
+        made = [render_with_body(j, report, templates, self.body_namespaces) for j in self.plain]
         drawn = draw_specs(self.missing)
         images = {name: Image(png) for name, png in self.images(drawn).items()}
         bodies = self.bodies(self.plain, made)
@@ -285,8 +285,9 @@ class _Work:
         free worker, with the charts and the bodies; the extras last."""
         payload = Payload.of(self.report)
         chunks = _chunks(self.plain, (workers.count + 1) * CHUNKS_PER_WORKER)
+        namespaces = self.body_namespaces
         tasks: list[tuple] = [
-            (_render_chunk, payload, chunk, self.templates, self.keep_bodies) for chunk in chunks
+            (_render_chunk, payload, chunk, self.templates, namespaces) for chunk in chunks
         ]
         tasks += [(_extra, payload, make) for make in self.extras]
         draw = (draw_specs, self.missing) if self.missing else None
