@@ -7,7 +7,8 @@ letter template changes it in the disclosure too.
 
 A build renders those standalone documents anyway, so it hands their bodies over (`made`,
 keyed by `annex_key`) and the disclosure places them without filling the templates again; a
-body not handed over (the live preview, one project) is filled here.
+body not handed over (the live preview, one project) is filled here. A body handed over may
+come with its tables already typeset for the disclosure (generator.render.deferred).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import Any
 
 from lxml import etree
 from markupsafe import Markup
+
+from generator.render.deferred import Deferred, Register
 
 SECT_PR = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sectPr"
 
@@ -81,13 +84,14 @@ class Annexes:
 
     def __init__(
         self, context: Mapping[str, Any], dirs: tuple[Path, ...] | None,
-        made: Mapping[AnnexKey, str] | None = None, namespaces: Namespaces | None = None,
+        made: Mapping[AnnexKey, str | Deferred] | None = None, namespaces: Namespaces | None = None,
     ) -> None:  # fmt: skip
         self.context = {k: v for k, v in context.items() if k not in ("annex", "chart")}
         self.dirs = dirs
         self.made = made or {}
         self.namespaces = namespaces  # the disclosure's root declarations
         self.index = AnnexIndex(self.context.get("r"))
+        self.register = Register()  # the tables typeset where they were rendered
 
     def release(self) -> None:
         """The bodies are placed: let them go before the filled document is parsed (they
@@ -108,6 +112,8 @@ class Annexes:
     def _body(self, name: str, extra: Mapping[str, Any]) -> Markup:
         key = self.index.key(name, extra)
         made = self.made.get(key) if key is not None else None
+        if isinstance(made, Deferred):
+            return Markup(self.register.add(made))
         if made is not None:
             return Markup(made)
         from generator.render.docx import fill_template

@@ -20,6 +20,7 @@ from generator.errors import TemplateError
 from generator.model.scoring import score_lines
 from generator.present.wording import FILTERS, FUNCTIONS
 from generator.render import inplace
+from generator.render.deferred import Mismatch, Register
 from generator.render.tags import rewrite_tags
 from generator.render.typeset import typeset_docx
 from generator.write import diskcache
@@ -161,10 +162,13 @@ class Rendered:
     python-docx Document and `styles` the template's styles (the live preview reads its HTML
     from them); `to_bytes()` gives the .docx that render_docx returns."""
 
-    def __init__(self, tpl: Any, entry: Any, preset: str | None) -> None:
+    def __init__(
+        self, tpl: Any, entry: Any, preset: str | None, register: Register | None = None
+    ) -> None:
         self.tpl = tpl
         self.entry = entry  # docxfast's entry of the template (None: the plain path)
         self.preset = preset
+        self.register = register or None  # tables typeset elsewhere (render.deferred)
 
     @property
     def docx(self) -> Any:
@@ -194,7 +198,9 @@ class Rendered:
         from generator.render import docxfast
 
         if self.entry is not None:  # the same bytes as below, without redoing shared parts
-            return docxfast.save_fast(self.tpl, self.entry, self.preset, release)
+            return docxfast.save_fast(self.tpl, self.entry, self.preset, release, self.register)
+        if self.register:
+            raise Mismatch("plain")
         buffer = io.BytesIO()
         with _fixed_zip_times() as patched:
             self.tpl.save(buffer)
@@ -277,7 +283,8 @@ def fill_template(
     opened = open_template(template, context, images, annex_bodies)
     with template_errors(template):
         opened.tpl.render(opened.context, shared_env(), autoescape=True)
-    return Rendered(opened.tpl, opened.entry, opened.preset)
+    register = getattr(opened.context.get("annex"), "register", None)
+    return Rendered(opened.tpl, opened.entry, opened.preset, register)
 
 
 @contextmanager

@@ -23,7 +23,8 @@ from typing import Any
 
 from lxml import etree
 
-from generator.render import fonts
+from generator.render import deferred, fonts
+from generator.render.deferred import Mismatch, Register
 from generator.render.ooxml import Parts
 from generator.render.typeset import OWN_PART, typeset_own, typeset_shared
 from generator.render.zipraw import Member, deflate, write_zip
@@ -32,7 +33,7 @@ from generator.write import diskcache
 STUBBED = ("word/styles.xml", "word/stylesWithEffects.xml")
 # Modules whose code decides the typeset bytes (with the template and the preset).
 SHELL_SOURCES = (
-    "render/docxfast.py", "render/typeset.py", "render/typeset_tables.py",
+    "render/docxfast.py", "render/deferred.py", "render/typeset.py", "render/typeset_tables.py",
     "render/typeset_letters.py", "render/fonts.py",
     "render/ooxml.py", "render/zipraw.py",
 )  # fmt: skip
@@ -198,12 +199,18 @@ def _blob(item: Any) -> bytes:
     return data.encode("utf-8") if isinstance(data, str) else data
 
 
-def save_fast(tpl: Any, entry: Entry, preset: str | None, release: bool = False) -> bytes:
+def save_fast(
+    tpl: Any, entry: Entry, preset: str | None, release: bool = False,
+    register: Register | None = None,
+) -> bytes:  # fmt: skip
     """The rendered document's .docx: its own parts typeset and deflated now, the shared
     ones copied from the template's shell. With `release`, the rendered tree is let go once
-    serialised (python-docx's references to it dropped), before typesetting parses it again."""
+    serialised (python-docx's references to it dropped), before typesetting parses it again.
+    `register`: the tables its stand-ins stand for (generator.render.deferred)."""
     from docx.opc.pkgwriter import _ContentTypesItem
 
+    if register and tpl.pics_to_replace:
+        raise Mismatch("pictures")
     package = tpl.docx.part.package
     tpl.pre_processing()
     shell = shell_for(entry, preset)
@@ -220,17 +227,18 @@ def save_fast(tpl: Any, entry: Entry, preset: str | None, release: bool = False)
             blob = item.blob
             if release:
                 item._element = tpl.docx._element = None  # noqa: SLF001 - frees the tree
-            members.append(_own_member(name, blob, shell))
+            members.append(_own_member(name, blob, shell, register))
             del blob
         else:
             members.append(deflate(name, _blob(item)))
     return write_zip(members)
 
 
-def _own_member(name: str, blob: bytes, shell: Shell) -> Member:
+def _own_member(name: str, blob: bytes, shell: Shell, register: Register | None = None) -> Member:
     """The typeset, deflated document part: from the disk cache when this very rendered part
     was typeset before with this shell (a rebuild), else typeset now and stored."""
-    key = diskcache.digest(blob, shell.key)
+    tables = [register.parts[t] for t in sorted(register.parts)] if register else []
+    key = diskcache.digest(blob, shell.key, *tables)
     cached = diskcache.load("typeset", key)
     if cached is not None:
         try:
@@ -239,12 +247,18 @@ def _own_member(name: str, blob: bytes, shell: Shell) -> Member:
                 return member
         except Exception:  # noqa: BLE001 - a damaged entry is recomputed
             pass
-    member = deflate(name, _typeset_own(blob, shell))
+    member = deflate(name, _typeset_own(blob, shell, register))
     diskcache.store("typeset", key, pickle.dumps(member, protocol=5))
     return member
 
 
-def _typeset_own(blob: bytes, shell: Shell) -> bytes:
+def _typeset_own(blob: bytes, shell: Shell, register: Register | None = None) -> bytes:
     document = etree.fromstring(blob)
     typeset_own(document, shell.preset, shell.styles)
+    if register:
+        deferred.check(document, register, shell)
+        prefix = deferred.namespace_prefix(document.nsmap) or ""
+        xml = etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True)
+        del document
+        return deferred.splice(xml, register, prefix)
     return etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True)

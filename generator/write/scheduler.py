@@ -9,6 +9,7 @@ is pickled once per build and unpickled once per worker (workers keep the last f
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 from collections import OrderedDict, deque
@@ -22,7 +23,9 @@ from typing import Any
 from generator.charts import cache as chartcache
 from generator.charts.specs import ChartSpec, chart_specs, draw_chart
 from generator.model.report import Report
-from generator.render.annexes import AnnexIndex, AnnexKey, Namespaces, body_markup
+from generator.render import deferred
+from generator.render.annexes import AnnexIndex, AnnexKey, body_markup
+from generator.render.deferred import Deferred, Mismatch, Placement
 from generator.render.docx import Image, Rendered, fill_template, plain_render
 from generator.render.templatedirs import template_path
 from generator.write import diskcache, headstart
@@ -31,7 +34,7 @@ from generator.write.workers import make_pool, warm_charts, warm_documents
 
 Charts = dict[str, tuple[int, str, bytes]]
 Templates = tuple[Path, ...]
-Bodies = dict[AnnexKey, str]
+Bodies = dict[AnnexKey, str | Deferred]
 Outcome = tuple[list[bytes], list[bytes], list[bytes], list[bytes]]  # drawn, charted, rest, extras
 CHUNKS_PER_WORKER = 8  # small chunks: the chart worker, taking one, delays the disclosure little
 MAX_CHUNK = 24  # documents: small enough that no worker waits long for the last chunk
@@ -144,7 +147,12 @@ def render_job(
     job: Any, report: Report, images: dict[str, Image], templates: Templates | None = None,
     bodies: Bodies | None = None,
 ) -> bytes:  # fmt: skip
-    return fill_job(job, report, images, templates, bodies).to_bytes(release=True)
+    """One document's bytes. Where the tables handed over typeset (generator.render.deferred)
+    do not fit where the template places them, it is filled the whole way instead."""
+    try:
+        return fill_job(job, report, images, templates, bodies).to_bytes(release=True)
+    except Mismatch:
+        return fill_job(job, report, images, templates, None).to_bytes(release=True)
 
 
 def fill_job(
@@ -159,14 +167,27 @@ def fill_job(
 
 
 def render_with_body(
-    job: Any, report: Report, templates: Templates | None, namespaces: Namespaces | None
-) -> tuple[bytes, str | None]:
-    """A letter or 自评表: its bytes, and with `namespaces` (those the disclosure
-    declares) its body for the disclosure's 第四部分 (the same template filled with the same
-    context)."""
+    job: Any, report: Report, templates: Templates | None, placement: Placement | None
+) -> tuple[bytes, str | Deferred | None]:
+    """A letter or 自评表: its bytes, and with `placement` (the disclosure's) its body for
+    the disclosure's 第四部分 (the same template filled with the same context), its tables
+    typeset there for the disclosure (generator.render.deferred)."""
     rendered = fill_job(job, report, {}, templates)
-    body = body_markup(rendered.docx, namespaces) if namespaces is not None else None
-    return rendered.to_bytes(release=True), body
+    if placement is None:
+        return rendered.to_bytes(release=True), None
+    body = body_markup(rendered.docx, placement.namespaces)
+    serial = diskcache.digest(job.template, job.path)[:16]  # the job's own: unique in the year
+    made = deferred.defer(body, placement, disclosure_shell(placement, report), serial)
+    return rendered.to_bytes(release=True), made
+
+
+def disclosure_shell(placement: Placement, report: Report) -> Any:
+    """The disclosure template's typeset shared parts for the report's preset (as its fill
+    will use them)."""
+    from generator.render import docxfast
+
+    entry = docxfast.template_entry(placement.template)
+    return docxfast.shell_for(entry, getattr(report.style, "fonts", None))
 
 
 def draw_specs(specs: list[ChartSpec]) -> list[bytes]:
@@ -180,10 +201,10 @@ def draw_specs(specs: list[ChartSpec]) -> list[bytes]:
 
 
 def _render_chunk(
-    payload: Payload, jobs: list[Any], templates: Templates | None, namespaces: Namespaces | None
-) -> list[tuple[bytes, str | None]]:
+    payload: Payload, jobs: list[Any], templates: Templates | None, placement: Placement | None
+) -> list[tuple[bytes, str | Deferred | None]]:
     report = payload.report()
-    return [render_with_body(job, report, templates, namespaces) for job in jobs]
+    return [render_with_body(job, report, templates, placement) for job in jobs]
 
 
 def _render_charted(
@@ -245,17 +266,22 @@ class _Work:
     extras: tuple[Callable[[Report], bytes], ...]
 
     @cached_property
-    def body_namespaces(self) -> Namespaces | None:
+    def placement(self) -> Placement | None:
         """Hand the letters' and 自评表' bodies to the disclosure (not on the plain path, which
-        is the reference the fast one is compared with): the namespaces its template declares."""
+        is the reference the fast one is compared with): where its template places them."""
         if not self.with_charts or plain_render():
             return None
+        import zipfile
+
         from generator.render import docxfast
 
         path = template_path(self.with_charts[0].template, self.templates)
-        return docxfast.template_entry(path).namespaces
+        entry = docxfast.template_entry(path)
+        with zipfile.ZipFile(io.BytesIO(entry.lean)) as archive:
+            width = deferred.template_width(archive.read(docxfast.OWN_PART))
+        return Placement(path, entry.namespaces, width)
 
-    def bodies(self, jobs: list[Any], made: list[tuple[bytes, str | None]]) -> Bodies:
+    def bodies(self, jobs: list[Any], made: list[tuple[bytes, str | Deferred | None]]) -> Bodies:
         index = AnnexIndex(self.report)
         found = (
             (index.key(j.template, dict(j.extra)), body)
@@ -269,7 +295,7 @@ class _Work:
 
     def local(self) -> Outcome:
         report, templates = self.report, self.templates
-        made = [render_with_body(j, report, templates, self.body_namespaces) for j in self.plain]
+        made = [render_with_body(j, report, templates, self.placement) for j in self.plain]
         drawn = draw_specs(self.missing)
         images = {name: Image(png) for name, png in self.images(drawn).items()}
         bodies = self.bodies(self.plain, made)
@@ -285,9 +311,9 @@ class _Work:
         free worker, with the charts and the bodies; the extras last."""
         payload = Payload.of(self.report)
         chunks = _chunks(self.plain, (workers.count + 1) * CHUNKS_PER_WORKER)
-        namespaces = self.body_namespaces
+        placement = self.placement
         tasks: list[tuple] = [
-            (_render_chunk, payload, chunk, self.templates, namespaces) for chunk in chunks
+            (_render_chunk, payload, chunk, self.templates, placement) for chunk in chunks
         ]
         tasks += [(_extra, payload, make) for make in self.extras]
         draw = (draw_specs, self.missing) if self.missing else None
@@ -303,7 +329,9 @@ class _Work:
             return (_render_charted, payload, self.with_charts, self.images(drawn), bodies,
                     self.templates)  # fmt: skip
 
-        results, drawn, first = _Dispatch(workers, tasks, len(chunks), draw, charted).run()
+        eager = placement is None  # without bodies handed over, the disclosure fills them all
+        dispatch = _Dispatch(workers, tasks, len(chunks), draw, charted, eager)
+        results, drawn, first = dispatch.run()
         made = [pair for result in results[: len(chunks)] for pair in result]
         extras = [data for result in results[len(chunks) :] for data in result]
         return drawn, first, [data for data, _ in made], extras
@@ -317,9 +345,10 @@ class _Dispatch:
 
     def __init__(
         self, workers: Workers, tasks: list[tuple], needed: int, draw: tuple | None,
-        then: Callable[[list[Any], list[bytes]], tuple | None],
+        then: Callable[[list[Any], list[bytes]], tuple | None], eager: bool = True,
     ) -> None:  # fmt: skip
         self.tasks, self.needed, self.draw, self.then = tasks, needed, draw, then
+        self.eager = eager
         self.free = [workers.charts] + [workers.documents] * workers.count
         self.pending = deque(range(len(tasks)))
         self.results: list[Any] = [None] * len(tasks)
@@ -351,16 +380,16 @@ class _Dispatch:
             self.results[index] = result
 
     def _ready(self) -> bool:
-        """The charts drawn, and the chunks done; or, when drawing them left so many chunks
-        still waiting to start, now (the disclosure fills the annexes not yet rendered itself:
-        a little more work for it, and the other workers no longer wait for it at the end).
-        With every chart cached the chunks go first: the disclosure takes all their bodies."""
+        """The charts drawn, and the chunks done. Where the chunks hand no bodies over
+        (`eager`) and drawing the charts left many of them still waiting to start: now (the
+        disclosure fills its annexes itself, and the other workers no longer wait for it at the
+        end). With every chart cached the chunks go first."""
         if not self.waiting or self.draw is not None:
             return False
         if all(self.results[i] is not None for i in range(self.needed)):
             return True
         waiting = sum(1 for i in self.pending if i < self.needed)
-        return self.drew and waiting >= EAGER_PENDING
+        return self.eager and self.drew and waiting >= EAGER_PENDING
 
     def _fill(self) -> None:
         while self.free:

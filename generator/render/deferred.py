@@ -1,0 +1,252 @@
+"""第四部分's tables typeset where they were rendered, not again in the disclosure.
+
+A disclosure of a thousand projects annexes a thousand 自评表: typesetting them inside it
+meant one lxml tree of hundreds of MiB and seconds on one core at the end of the build. The
+worker that renders a 自评表 or letter on its own already holds its body; there it also
+typesets the body's top-level tables as the disclosure's typesetting would (the disclosure's
+typeset styles and text width), and hands over the body with each of those tables replaced by
+a stand-in: an empty table that carries a token. The disclosure renders and typesets that
+small body, then puts each table's typeset XML where its stand-in is.
+
+Why the bytes are the same as typesetting the whole document (tests/test_deferred.py, and
+tests/test_cache.py against the plain path): every step of generator.render.typeset touches
+a table's inside only from the table itself (fonts, widths, header rows, signatures), and
+looks at a table from outside only as "a table" (the paragraphs kept with it, page breaks
+before it, the Table Joint groups). A stand-in is a table to those steps, and has no grid,
+rows or paragraphs for the others. A table is deferred only when nothing outside it could
+depend on its inside: no heading or title paragraphs in it (restyle_annexes), no pictures
+(the docPr numbering), no section break, no text docxtpl rewrites. What depends on the place
+is checked where the stand-ins are placed (`check`): the same typeset styles and text width,
+every stand-in a top-level table, grouped with the same Table Joint neighbours as where it was
+rendered. Anything else raises Mismatch, and the disclosure is filled the whole way instead.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from generator.render import fonts
+from generator.render.ooxml import W_NS, style_of, w
+from generator.render.typeset import HEADINGS, keep_header_rows, text_width
+from generator.render.typeset_letters import SIGNATURE, centre_signatures
+from generator.render.typeset_tables import joined_groups, sizes_of, typeset_joined
+
+Namespaces = dict[str | None, str]
+
+_PREFIX = "generator-deferred-"
+_REWRITTEN = re.compile(r"[\t\a\n\f]|\{_\{|\}_\}|\{_%|%_\}")  # what docxtpl's render rewrites
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_NOT_INSIDE = (f"{{{_WP}}}docPr", w("sectPr"))  # pictures renumbered; sections the document's
+_READ_OUTSIDE = ("Title", *HEADINGS)  # restyle_annexes reads them in the document's order
+_P = w("p")
+
+
+class Mismatch(Exception):
+    """The stand-ins do not sit where their tables were typeset for: fill the whole way."""
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the bodies go: the disclosure template (its typeset styles, for the preset of
+    the report), the namespaces its root declares and its text width."""
+
+    template: Path
+    namespaces: Namespaces
+    width: int
+    nonce: str = field(default_factory=lambda: secrets.token_hex(8))  # no user's text has it
+
+
+@dataclass
+class Deferred:
+    """An annexed body with its tables as stand-ins (`markup`), each table's typeset XML by
+    token (`parts`, UTF-8), the Table Joint groups of tokens, and what they were typeset for."""
+
+    markup: str
+    parts: dict[str, bytes]
+    groups: list[tuple[str, ...]]
+    shell_key: str
+    width: int
+    nonce: str
+
+
+@dataclass
+class Register:
+    """The deferred tables of one disclosure, gathered as its template places the bodies."""
+
+    parts: dict[str, bytes] = field(default_factory=dict)
+    groups: set[tuple[str, ...]] = field(default_factory=set)
+    placed: list[Deferred] = field(default_factory=list)
+    nonce: str = ""
+
+    def add(self, deferred: Deferred) -> str:
+        if self.nonce and deferred.nonce != self.nonce:
+            raise Mismatch("nonce")
+        self.nonce = deferred.nonce
+        self.parts.update(deferred.parts)
+        self.groups.update(deferred.groups)
+        self.placed.append(deferred)
+        return deferred.markup
+
+    def __bool__(self) -> bool:
+        return bool(self.parts)
+
+
+def template_width(document_xml: bytes) -> int:
+    """The text width of a template's main document (its last section, as typesetting reads)."""
+    root = etree.fromstring(document_xml)
+    return text_width(root.find(w("body")))
+
+
+# --- the worker's side ------------------------------------------------------------------------
+
+
+def defer(body: str, placement: Placement, shell: Any, serial: str) -> Deferred | str:
+    """`body` (an annexed document's body, as generator.render.annexes.body_markup writes it
+    for the disclosure) with its top-level tables typeset for the disclosure and left as
+    stand-ins; the body itself where nothing can be deferred. `shell`: the disclosure
+    template's (generator.render.docxfast.Shell); `serial`: unique among the year's annexes."""
+    prefix = _w_prefix(placement.namespaces)
+    if prefix is None or _REWRITTEN.search(body):
+        return body
+    root = _parse(body, placement.namespaces)
+    if root is None:
+        return body
+    holder = root.find(w("body"))
+    groups = [g for g in joined_groups(holder) if _deferrable(g, holder)]
+    if not groups:
+        return body
+    sizes = sizes_of(shell.styles)
+    parts: dict[str, bytes] = {}
+    tokens: list[tuple[str, ...]] = []
+    aside = etree.SubElement(root, w("body"))
+    for g, group in enumerate(groups):
+        for tbl in group:
+            fonts.apply_to_tree(tbl, shell.preset)
+        typeset_joined(group, sizes, placement.width)
+        names = tuple(f"{_PREFIX}{placement.nonce}-{serial}-{g}-{m}" for m in range(len(group)))
+        for name, tbl in zip(names, group, strict=True):
+            keep_header_rows(tbl)
+            if any(style_of(p) == SIGNATURE for p in tbl.iter(_P)):
+                centre_signatures(tbl, shell.styles)
+            tbl.addprevious(etree.fromstring(stand_in(name, prefix, placement.namespaces)))
+            parts[name] = _alone(tbl, aside).encode("utf-8")
+        tokens.append(names)
+    root.remove(aside)
+    return Deferred(_inner(holder), parts, tokens, shell.key, placement.width, placement.nonce)
+
+
+def stand_in(token: str, prefix: str, namespaces: Namespaces | None = None) -> str:
+    """The stand-in's XML as it is written inside the disclosure (with `namespaces`, a
+    declaration of its prefix for parsing it alone)."""
+    declare = f' xmlns:{prefix}="{W_NS}"' if namespaces is not None else ""
+    p = prefix
+    return (
+        f'<{p}:tbl{declare}><{p}:tblPr><{p}:tblCaption {p}:val="{token}"/></{p}:tblPr>'
+        f"<{p}:tblGrid/></{p}:tbl>"
+    )
+
+
+def _w_prefix(namespaces: Namespaces) -> str | None:
+    found = [prefix for prefix, uri in namespaces.items() if uri == W_NS and prefix]
+    return found[0] if found else None
+
+
+def _parse(body: str, namespaces: Namespaces) -> etree._Element | None:
+    """The body inside a document root declaring `namespaces` (as in the disclosure)."""
+    prefix = _w_prefix(namespaces)
+    declared = " ".join(
+        f'xmlns:{name}="{uri}"' if name else f'xmlns="{uri}"' for name, uri in namespaces.items()
+    )
+    root, holder = f"{prefix}:document", f"{prefix}:body"
+    text = f"<{root} {declared}><{holder}>{body}</{holder}></{root}>"
+    try:
+        return etree.fromstring(text)
+    except etree.XMLSyntaxError:
+        return None
+
+
+def _deferrable(group: list[etree._Element], holder: etree._Element) -> bool:
+    """Tables of the body itself, whose inside nothing outside them reads (see the module)."""
+    for tbl in group:
+        if tbl.getparent() is not holder or tbl.tail:
+            return False
+        if next(tbl.iter(*_NOT_INSIDE), None) is not None:
+            return False
+        if any(style_of(p) in _READ_OUTSIDE for p in tbl.iter(_P)):
+            return False
+    return True
+
+
+def _alone(tbl: etree._Element, aside: etree._Element) -> str:
+    """The table's XML as written inside the document (no namespace declarations of its own)."""
+    aside.append(tbl)
+    xml = _inner(aside)
+    aside.remove(tbl)
+    return xml
+
+
+def _inner(element: etree._Element) -> str:
+    xml = etree.tostring(element, encoding="unicode")
+    if xml.endswith("/>"):
+        return ""
+    return xml[xml.index(">") + 1 : xml.rindex("</")]
+
+
+# --- the disclosure's side --------------------------------------------------------------------
+
+
+def check(document: etree._Element, register: Register, shell: Any) -> None:
+    """Raise Mismatch unless every stand-in in the typeset `document` is where its table was
+    typeset for (see the module)."""
+    body = document.find(w("body"))
+    if any(d.shell_key != shell.key for d in register.placed):
+        raise Mismatch("styles")
+    if any(d.width != text_width(body) for d in register.placed):
+        raise Mismatch("width")
+    seen = 0
+    for group in joined_groups(body):
+        names = tuple(_token(tbl, register.nonce) for tbl in group)
+        if any(names):
+            if names not in register.groups:
+                raise Mismatch("groups")
+            seen += len(names)
+    if seen != len(_stand_ins(body, register.nonce)):
+        raise Mismatch("nested")
+
+
+def splice(xml: bytes, register: Register, prefix: str) -> bytes:
+    """The typeset document's bytes with each stand-in replaced by its table."""
+    pattern = re.compile(re.escape(stand_in("@@", prefix)).replace("@@", r"([^\"]+)").encode())
+    parts = register.parts
+
+    def table(match: re.Match[bytes]) -> bytes:
+        found = parts.get(match.group(1).decode())
+        if found is None:
+            raise Mismatch("token")
+        return found
+
+    out = pattern.sub(table, xml)
+    if (_PREFIX + register.nonce).encode() in out:
+        raise Mismatch("left")
+    return out
+
+
+def _token(tbl: etree._Element, nonce: str) -> str | None:
+    caption = tbl.find(f"{w('tblPr')}/{w('tblCaption')}")
+    value = caption.get(w("val")) if caption is not None else None
+    return value if value is not None and value.startswith(_PREFIX + nonce) else None
+
+
+def _stand_ins(body: etree._Element, nonce: str) -> list[etree._Element]:
+    return [tbl for tbl in body.iter(w("tbl")) if _token(tbl, nonce) is not None]
+
+
+def namespace_prefix(namespaces: Mapping[str | None, str]) -> str | None:
+    return _w_prefix(dict(namespaces))
