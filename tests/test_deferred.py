@@ -119,3 +119,20 @@ def test_a_stand_in_with_no_table_is_refused() -> None:
     xml = deferred.stand_in("generator-deferred-n0nce-x-0-0", "w").encode()
     with pytest.raises(Mismatch):
         deferred.splice(xml, register, "w")
+
+
+def test_a_rebuild_takes_the_deferred_tables_from_the_disk_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The token is the data's own (the same in every build of it), so a rebuild finds each
+    annex's deferred tables, and the disclosure's typeset part, in the cache."""
+    from generator.write import diskcache
+
+    monkeypatch.setenv(diskcache.ENV, str(tmp_path / "cache"))
+    first = _year()[-1]
+    calls: list[str] = []
+    original = deferred.defer
+    monkeypatch.setattr(deferred, "defer", lambda *a: (calls.append(a[3]), original(*a))[1])
+    again = _year()[-1]
+    assert not calls
+    assert [body for _, body in again] == [body for _, body in first]

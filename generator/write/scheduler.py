@@ -177,8 +177,28 @@ def render_with_body(
         return rendered.to_bytes(release=True), None
     body = body_markup(rendered.docx, placement.namespaces)
     serial = diskcache.digest(job.template, job.path)[:16]  # the job's own: unique in the year
-    made = deferred.defer(body, placement, disclosure_shell(placement, report), serial)
+    made = _deferred(body, placement, disclosure_shell(placement, report), serial)
     return rendered.to_bytes(release=True), made
+
+
+def _deferred(body: str, placement: Placement, shell: Any, serial: str) -> str | Deferred:
+    """generator.render.deferred.defer, through the disk cache (by the body, the placement
+    and the disclosure's shell, whose key covers the typesetting code)."""
+    key = diskcache.digest(body, shell.key, str(placement.width), placement.nonce, serial)
+    data = diskcache.load("deferred", key)
+    if data is not None:
+        try:
+            found = pickle.loads(data)
+            if isinstance(found, Deferred) and found.nonce == placement.nonce:
+                return found
+            if found is None:
+                return body
+        except Exception:  # noqa: BLE001 - a damaged entry is recomputed
+            pass
+    made = deferred.defer(body, placement, shell, serial)
+    kept = made if isinstance(made, Deferred) else None
+    diskcache.store("deferred", key, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+    return made
 
 
 def disclosure_shell(placement: Placement, report: Report) -> Any:
@@ -266,6 +286,10 @@ class _Work:
     extras: tuple[Callable[[Report], bytes], ...]
 
     @cached_property
+    def payload(self) -> Payload:
+        return Payload.of(self.report)
+
+    @cached_property
     def placement(self) -> Placement | None:
         """Hand the letters' and 自评表' bodies to the disclosure (not on the plain path, which
         is the reference the fast one is compared with): where its template places them."""
@@ -279,7 +303,8 @@ class _Work:
         entry = docxfast.template_entry(path)
         with zipfile.ZipFile(io.BytesIO(entry.lean)) as archive:
             width = deferred.template_width(archive.read(docxfast.OWN_PART))
-        return Placement(path, entry.namespaces, width)
+        nonce = diskcache.digest("deferred", self.payload.key)[:16]  # the data's: no text has it
+        return Placement(path, entry.namespaces, width, nonce)
 
     def bodies(self, jobs: list[Any], made: list[tuple[bytes, str | Deferred | None]]) -> Bodies:
         index = AnnexIndex(self.report)
@@ -309,7 +334,7 @@ class _Work:
         """The charts drawn by the chart worker while the others render the letters and
         自评表 (in chunks, to whichever worker is free); then the disclosure, to the first
         free worker, with the charts and the bodies; the extras last."""
-        payload = Payload.of(self.report)
+        payload = self.payload
         chunks = _chunks(self.plain, (workers.count + 1) * CHUNKS_PER_WORKER)
         placement = self.placement
         tasks: list[tuple] = [
