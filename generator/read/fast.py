@@ -11,7 +11,6 @@ are many of them.
 from __future__ import annotations
 
 import os
-import pickle
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -69,7 +68,7 @@ class FastReader(dataset.Reader):
                 return cached
         result = super().file(path, rules)
         if key is not None:
-            diskcache.store(KIND, key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+            diskcache.store_object(KIND, key, result)
         return result
 
     def prefetch(self, pools: list[Any]) -> None:
@@ -97,13 +96,8 @@ class FastReader(dataset.Reader):
 
 
 def _load(key: str) -> Any:
-    data = diskcache.load(KIND, key)
-    if data is None:
-        return None
-    try:
-        return pickle.loads(data)
-    except Exception:  # noqa: BLE001 - a damaged entry is read again
-        return None
+    found = diskcache.load_object(KIND, key)
+    return None if found is diskcache.MISSING else found
 
 
 def read_chunk(root: Path, paths: list[Path]) -> list[Any]:

@@ -20,7 +20,7 @@ from typing import Any
 from lxml import etree
 from markupsafe import Markup
 
-from generator.render.deferred import Deferred, Register
+from generator.render.deferred import Deferred, Register, inner_markup
 
 SECT_PR = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}sectPr"
 
@@ -72,10 +72,8 @@ def _placeable(body: etree._Element, namespaces: Namespaces) -> bool:
 def _inner(body: etree._Element) -> str:
     """The body's children as written inside it (no declarations repeated), its closing
     section properties left out."""
-    xml = etree.tostring(body, encoding="unicode")
-    start = xml.index(">") + 1  # lxml writes ">" in attribute values as &gt;
-    end = xml.rindex("<w:sectPr")
-    return xml[start:end]
+    xml = inner_markup(body)
+    return xml[: xml.rindex("<w:sectPr")]
 
 
 class Annexes:

@@ -24,7 +24,6 @@ rendered. Anything else raises Mismatch, and the disclosure is filled the whole 
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,7 +59,7 @@ class Placement:
     template: Path
     namespaces: Namespaces
     width: int
-    nonce: str = field(default_factory=lambda: secrets.token_hex(8))  # no user's text has it
+    nonce: str  # in every token: no user's text holds it (the build derives it from the data)
 
 
 @dataclass
@@ -82,7 +81,7 @@ class Register:
 
     parts: dict[str, bytes] = field(default_factory=dict)
     groups: set[tuple[str, ...]] = field(default_factory=set)
-    placed: list[Deferred] = field(default_factory=list)
+    made_for: set[tuple[str, int]] = field(default_factory=set)  # (shell key, width)
     nonce: str = ""
 
     def add(self, deferred: Deferred) -> str:
@@ -91,7 +90,7 @@ class Register:
         self.nonce = deferred.nonce
         self.parts.update(deferred.parts)
         self.groups.update(deferred.groups)
-        self.placed.append(deferred)
+        self.made_for.add((deferred.shell_key, deferred.width))
         return deferred.markup
 
     def __bool__(self) -> bool:
@@ -112,10 +111,10 @@ def defer(body: str, placement: Placement, shell: Any, serial: str) -> Deferred 
     for the disclosure) with its top-level tables typeset for the disclosure and left as
     stand-ins; the body itself where nothing can be deferred. `shell`: the disclosure
     template's (generator.render.docxfast.Shell); `serial`: unique among the year's annexes."""
-    prefix = _w_prefix(placement.namespaces)
+    prefix = w_prefix(placement.namespaces)
     if prefix is None or _REWRITTEN.search(body):
         return body
-    root = _parse(body, placement.namespaces)
+    root = _parse(body, placement.namespaces, prefix)
     if root is None:
         return body
     holder = root.find(w("body"))
@@ -135,32 +134,33 @@ def defer(body: str, placement: Placement, shell: Any, serial: str) -> Deferred 
             keep_header_rows(tbl)
             if any(style_of(p) == SIGNATURE for p in tbl.iter(_P)):
                 centre_signatures(tbl, shell.styles)
-            tbl.addprevious(etree.fromstring(stand_in(name, prefix, placement.namespaces)))
+            tbl.addprevious(etree.fromstring(stand_in(name, prefix, declare=True)))
             parts[name] = _alone(tbl, aside).encode("utf-8")
         tokens.append(names)
     root.remove(aside)
-    return Deferred(_inner(holder), parts, tokens, shell.key, placement.width, placement.nonce)
+    markup = inner_markup(holder)
+    return Deferred(markup, parts, tokens, shell.key, placement.width, placement.nonce)
 
 
-def stand_in(token: str, prefix: str, namespaces: Namespaces | None = None) -> str:
-    """The stand-in's XML as it is written inside the disclosure (with `namespaces`, a
-    declaration of its prefix for parsing it alone)."""
-    declare = f' xmlns:{prefix}="{W_NS}"' if namespaces is not None else ""
+def stand_in(token: str, prefix: str, declare: bool = False) -> str:
+    """The stand-in's XML as it is written inside the disclosure (with `declare`, declaring
+    its prefix, to be parsed alone)."""
     p = prefix
+    declared = f' xmlns:{p}="{W_NS}"' if declare else ""
     return (
-        f'<{p}:tbl{declare}><{p}:tblPr><{p}:tblCaption {p}:val="{token}"/></{p}:tblPr>'
+        f'<{p}:tbl{declared}><{p}:tblPr><{p}:tblCaption {p}:val="{token}"/></{p}:tblPr>'
         f"<{p}:tblGrid/></{p}:tbl>"
     )
 
 
-def _w_prefix(namespaces: Namespaces) -> str | None:
+def w_prefix(namespaces: Mapping[str | None, str]) -> str | None:
+    """The prefix `namespaces` give WordprocessingML (None where it is the default one)."""
     found = [prefix for prefix, uri in namespaces.items() if uri == W_NS and prefix]
     return found[0] if found else None
 
 
-def _parse(body: str, namespaces: Namespaces) -> etree._Element | None:
+def _parse(body: str, namespaces: Namespaces, prefix: str) -> etree._Element | None:
     """The body inside a document root declaring `namespaces` (as in the disclosure)."""
-    prefix = _w_prefix(namespaces)
     declared = " ".join(
         f'xmlns:{name}="{uri}"' if name else f'xmlns="{uri}"' for name, uri in namespaces.items()
     )
@@ -187,16 +187,18 @@ def _deferrable(group: list[etree._Element], holder: etree._Element) -> bool:
 def _alone(tbl: etree._Element, aside: etree._Element) -> str:
     """The table's XML as written inside the document (no namespace declarations of its own)."""
     aside.append(tbl)
-    xml = _inner(aside)
+    xml = inner_markup(aside)
     aside.remove(tbl)
     return xml
 
 
-def _inner(element: etree._Element) -> str:
+def inner_markup(element: etree._Element) -> str:
+    """The element's children as written inside it (no namespace declarations of their own:
+    the element's start tag carries them)."""
     xml = etree.tostring(element, encoding="unicode")
     if xml.endswith("/>"):
         return ""
-    return xml[xml.index(">") + 1 : xml.rindex("</")]
+    return xml[xml.index(">") + 1 : xml.rindex("</")]  # ">" in attributes is &gt;
 
 
 # --- the disclosure's side --------------------------------------------------------------------
@@ -206,10 +208,8 @@ def check(document: etree._Element, register: Register, shell: Any) -> None:
     """Raise Mismatch unless every stand-in in the typeset `document` is where its table was
     typeset for (see the module)."""
     body = document.find(w("body"))
-    if any(d.shell_key != shell.key for d in register.placed):
-        raise Mismatch("styles")
-    if any(d.width != text_width(body) for d in register.placed):
-        raise Mismatch("width")
+    if register.made_for != {(shell.key, text_width(body))}:
+        raise Mismatch("styles or width")
     seen = 0
     for group in joined_groups(body):
         names = tuple(_token(tbl, register.nonce) for tbl in group)
@@ -246,7 +246,3 @@ def _token(tbl: etree._Element, nonce: str) -> str | None:
 
 def _stand_ins(body: etree._Element, nonce: str) -> list[etree._Element]:
     return [tbl for tbl in body.iter(w("tbl")) if _token(tbl, nonce) is not None]
-
-
-def namespace_prefix(namespaces: Mapping[str | None, str]) -> str | None:
-    return _w_prefix(dict(namespaces))

@@ -15,7 +15,6 @@ from the shell). The result equals the plain path's byte for byte (tests/test_ca
 from __future__ import annotations
 
 import io
-import pickle
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,13 +163,11 @@ def _shell_key(entry: Entry, preset: str | None) -> str:
 
 
 def _load_shell(key: str) -> Shell | None:
-    data = diskcache.load("shells", key)
-    if data is None:
-        return None
+    found = diskcache.load_object("shells", key)
     try:
-        members, styles_xml, chosen = pickle.loads(data)
+        members, styles_xml, chosen = found
         return Shell({m.name: m for m in members}, styles_xml, chosen)
-    except Exception:  # noqa: BLE001 - a damaged entry is recomputed
+    except Exception:  # noqa: BLE001 - absent or damaged: recomputed
         return None
 
 
@@ -188,8 +185,7 @@ def _make_shell(entry: Entry, preset: str | None, key: str) -> Shell:
     chosen = typeset_shared(parts, preset)
     members = [deflate(name, parts.member_bytes(name)) for name in raw if name not in own]
     styles_xml = parts.member_bytes("word/styles.xml")
-    entry_data = pickle.dumps((members, styles_xml, chosen), protocol=5)
-    diskcache.store("shells", key, entry_data)
+    diskcache.store_object("shells", key, (members, styles_xml, chosen))
     return Shell({m.name: m for m in members}, styles_xml, chosen)
 
 
@@ -239,16 +235,11 @@ def _own_member(name: str, blob: bytes, shell: Shell, register: Register | None 
     was typeset before with this shell (a rebuild), else typeset now and stored."""
     tables = [register.parts[t] for t in sorted(register.parts)] if register else []
     key = diskcache.digest(blob, shell.key, *tables)
-    cached = diskcache.load("typeset", key)
-    if cached is not None:
-        try:
-            member = pickle.loads(cached)
-            if isinstance(member, Member) and member.name == name:
-                return member
-        except Exception:  # noqa: BLE001 - a damaged entry is recomputed
-            pass
+    member = diskcache.load_object("typeset", key)
+    if isinstance(member, Member) and member.name == name:
+        return member
     member = deflate(name, _typeset_own(blob, shell, register))
-    diskcache.store("typeset", key, pickle.dumps(member, protocol=5))
+    diskcache.store_object("typeset", key, member)
     return member
 
 
@@ -257,7 +248,7 @@ def _typeset_own(blob: bytes, shell: Shell, register: Register | None = None) ->
     typeset_own(document, shell.preset, shell.styles)
     if register:
         deferred.check(document, register, shell)
-        prefix = deferred.namespace_prefix(document.nsmap) or ""
+        prefix = deferred.w_prefix(document.nsmap) or ""
         xml = etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True)
         del document
         return deferred.splice(xml, register, prefix)

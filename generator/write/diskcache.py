@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import sys
 import tempfile
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 ENV = "GENERATOR_CACHE"
 OFF = {"off", "0", "no", "false", "none"}
@@ -93,6 +95,25 @@ def load(kind: str, key: str) -> bytes | None:
         return path.read_bytes()
     except OSError:
         return None
+
+
+MISSING = object()  # load_object's answer for an entry absent or damaged
+
+
+def load_object(kind: str, key: str) -> Any:
+    """A pickled entry (`store_object`), or MISSING when it is absent or damaged (it is then
+    computed again)."""
+    data = load(kind, key)
+    if data is None:
+        return MISSING
+    try:
+        return pickle.loads(data)
+    except Exception:  # noqa: BLE001 - a damaged entry is computed again
+        return MISSING
+
+
+def store_object(kind: str, key: str, value: Any) -> None:
+    store(kind, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 _pruned: set[str] = set()

@@ -167,37 +167,34 @@ def fill_job(
 
 
 def render_with_body(
-    job: Any, report: Report, templates: Templates | None, placement: Placement | None
-) -> tuple[bytes, str | Deferred | None]:
+    job: Any, report: Report, templates: Templates | None, placement: Placement | None,
+    shell: Any = None,
+) -> tuple[bytes, str | Deferred | None]:  # fmt: skip
     """A letter or 自评表: its bytes, and with `placement` (the disclosure's) its body for
     the disclosure's 第四部分 (the same template filled with the same context), its tables
-    typeset there for the disclosure (generator.render.deferred)."""
+    typeset there for the disclosure (generator.render.deferred; `shell`: the disclosure's,
+    found here when not given)."""
     rendered = fill_job(job, report, {}, templates)
     if placement is None:
         return rendered.to_bytes(release=True), None
     body = body_markup(rendered.docx, placement.namespaces)
     serial = diskcache.digest(job.template, job.path)[:16]  # the job's own: unique in the year
-    made = _deferred(body, placement, disclosure_shell(placement, report), serial)
+    made = _deferred(body, placement, shell or disclosure_shell(placement, report), serial)
     return rendered.to_bytes(release=True), made
 
 
 def _deferred(body: str, placement: Placement, shell: Any, serial: str) -> str | Deferred:
     """generator.render.deferred.defer, through the disk cache (by the body, the placement
-    and the disclosure's shell, whose key covers the typesetting code)."""
+    and the disclosure's shell, whose key covers the typesetting code). A body with nothing
+    to defer is kept as None."""
     key = diskcache.digest(body, shell.key, str(placement.width), placement.nonce, serial)
-    data = diskcache.load("deferred", key)
-    if data is not None:
-        try:
-            found = pickle.loads(data)
-            if isinstance(found, Deferred) and found.nonce == placement.nonce:
-                return found
-            if found is None:
-                return body
-        except Exception:  # noqa: BLE001 - a damaged entry is recomputed
-            pass
+    found = diskcache.load_object("deferred", key)
+    if isinstance(found, Deferred) and found.nonce == placement.nonce:
+        return found
+    if found is None:
+        return body
     made = deferred.defer(body, placement, shell, serial)
-    kept = made if isinstance(made, Deferred) else None
-    diskcache.store("deferred", key, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+    diskcache.store_object("deferred", key, made if isinstance(made, Deferred) else None)
     return made
 
 
@@ -224,7 +221,8 @@ def _render_chunk(
     payload: Payload, jobs: list[Any], templates: Templates | None, placement: Placement | None
 ) -> list[tuple[bytes, str | Deferred | None]]:
     report = payload.report()
-    return [render_with_body(job, report, templates, placement) for job in jobs]
+    shell = disclosure_shell(placement, report) if placement is not None else None
+    return [render_with_body(job, report, templates, placement, shell) for job in jobs]
 
 
 def _render_charted(
@@ -320,7 +318,9 @@ class _Work:
 
     def local(self) -> Outcome:
         report, templates = self.report, self.templates
-        made = [render_with_body(j, report, templates, self.placement) for j in self.plain]
+        placement = self.placement
+        shell = disclosure_shell(placement, report) if placement is not None else None
+        made = [render_with_body(j, report, templates, placement, shell) for j in self.plain]
         drawn = draw_specs(self.missing)
         images = {name: Image(png) for name, png in self.images(drawn).items()}
         bodies = self.bodies(self.plain, made)
