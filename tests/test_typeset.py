@@ -337,3 +337,38 @@ def test_gb2312_findings_only_for_the_gb2312_preset() -> None:
     )
     assert "喆" in found.message
     assert fonts.gb2312_findings(texts, "windows") == []
+
+
+def _section(width: int, height: int) -> str:
+    return (
+        f'<w:sectPr><w:pgSz w:w="{width}" w:h="{height}"/><w:pgMar w:left="1587" '
+        'w:right="1474" w:top="2098" w:bottom="1984"/></w:sectPr>'
+    )
+
+
+def _wide_table() -> str:
+    """Twelve columns of 500 twips holding amounts that need more than a portrait page."""
+    cells = "".join(
+        "<w:tc><w:p><w:r><w:t>12,345,678.90</w:t></w:r></w:p></w:tc>" for _ in range(12)
+    )
+    grid = '<w:gridCol w:w="500"/>' * 12
+    return f"<w:tbl><w:tblPr/><w:tblGrid>{grid}</w:tblGrid><w:tr>{cells}</w:tr></w:tbl>"
+
+
+def test_a_table_is_fitted_to_the_width_of_its_own_section() -> None:
+    """A table in a portrait section before a landscape last one (the disclosure's 第四部分
+    before its 附表) grows no wider than the portrait page; the landscape one's may."""
+    from generator.render.typeset import table_widths
+    from generator.render.typeset_tables import Sizes, typeset_tables
+
+    portrait = f"<w:p><w:pPr>{_section(11906, 16838)}</w:pPr></w:p>"
+    body = etree.fromstring(
+        f'<w:body xmlns:w="{W_NS}">{_wide_table()}{portrait}{_wide_table()}'
+        f"{_section(16838, 11906)}</w:body>"
+    )
+    widths = table_widths(body)
+    typeset_tables(body, Sizes(None), widths)
+    first, second = body.findall(w("tbl"))
+    total = [sum(int(c.get(w("w"))) for c in t.iter(w("gridCol"))) for t in (first, second)]
+    assert [widths[first], widths[second]] == [11906 - 3061, 16838 - 3061]
+    assert total[0] <= 11906 - 3061 < total[1] <= 16838 - 3061

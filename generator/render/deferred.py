@@ -16,9 +16,9 @@ before it, the Table Joint groups). A stand-in is a table to those steps, and ha
 rows or paragraphs for the others. A table is deferred only when nothing outside it could
 depend on its inside: no heading or title paragraphs in it (restyle_annexes), no pictures
 (the docPr numbering), no section break, no text docxtpl rewrites. What depends on the place
-is checked where the stand-ins are placed (`check`): the same typeset styles and text width,
-every stand-in a top-level table, grouped with the same Table Joint neighbours as where it was
-rendered. Anything else raises Mismatch, and the disclosure is filled the whole way instead.
+is checked where the stand-ins are placed (`check`): the same typeset styles, the text width of
+the section each stand-in is in, every stand-in a top-level table, grouped with the same Table
+Joint neighbours as where it was rendered. Anything else raises Mismatch, and the disclosure is filled the whole way instead.
 """
 
 from __future__ import annotations
@@ -33,7 +33,13 @@ from lxml import etree
 
 from generator.render import fonts
 from generator.render.ooxml import W_NS, style_of, w
-from generator.render.typeset import HEADINGS, keep_header_rows, text_width
+from generator.render.typeset import (
+    HEADINGS,
+    keep_header_rows,
+    section_width,
+    table_widths,
+    text_width,
+)
 from generator.render.typeset_letters import SIGNATURE, centre_signatures
 from generator.render.typeset_tables import joined_groups, sizes_of, typeset_joined
 
@@ -97,10 +103,17 @@ class Register:
         return bool(self.parts)
 
 
-def template_width(document_xml: bytes) -> int:
-    """The text width of a template's main document (its last section, as typesetting reads)."""
-    root = etree.fromstring(document_xml)
-    return text_width(root.find(w("body")))
+def template_width(document_xml: bytes, marker: str = "annex.") -> int:
+    """The text width of the section of a template's main document where the paragraph
+    naming `marker` (its first tag placing an annex) is; the last section's without one."""
+    body = etree.fromstring(document_xml).find(w("body"))
+    found = False
+    for child in body:
+        found = found or marker in "".join(child.itertext())
+        sect = child if child.tag == w("sectPr") else child.find(f"{w('pPr')}/{w('sectPr')}")
+        if found and sect is not None:
+            return section_width(sect)
+    return text_width(body)
 
 
 # --- the worker's side ------------------------------------------------------------------------
@@ -208,8 +221,12 @@ def check(document: etree._Element, register: Register, shell: Any) -> None:
     """Raise Mismatch unless every stand-in in the typeset `document` is where its table was
     typeset for (see the module)."""
     body = document.find(w("body"))
-    if register.made_for != {(shell.key, text_width(body))}:
-        raise Mismatch("styles or width")
+    if len(register.made_for) != 1 or next(iter(register.made_for))[0] != shell.key:
+        raise Mismatch("styles")
+    width = next(iter(register.made_for))[1]
+    widths = table_widths(body)
+    if any(widths[tbl] != width for tbl in _stand_ins(body, register.nonce)):
+        raise Mismatch("width")
     seen = 0
     for group in joined_groups(body):
         names = tuple(_token(tbl, register.nonce) for tbl in group)

@@ -96,7 +96,7 @@ def typeset_body(body: etree._Element, styles: etree._Element) -> None:
         split_front_matter(body, toc[1])
     fix_flow(body)
     keep_titles_with_tables(body)
-    typeset_tables(body, sizes_of(styles), text_width(body))
+    typeset_tables(body, sizes_of(styles), table_widths(body))
     keep_header_rows(body)
     centre_signatures(body, styles)
     if toc is not None:
@@ -309,13 +309,33 @@ def keep_header_rows(body: etree._Element) -> None:
 
 
 def text_width(body: etree._Element) -> int:
-    sect = body.find(w("sectPr"))
+    """The text width of the body's last section."""
+    return section_width(body.find(w("sectPr")))
+
+
+def section_width(sect: etree._Element | None) -> int:
     size = sect.find(w("pgSz")) if sect is not None else None
     margins = sect.find(w("pgMar")) if sect is not None else None
     if size is None or margins is None:
         return 8845
     left, right = (int(margins.get(w(k), "0")) for k in ("left", "right"))
     return int(size.get(w("w"))) - left - right
+
+
+def table_widths(body: etree._Element) -> dict[etree._Element, int]:
+    """Each table's text width: that of the section it is in (a portrait section's tables
+    are not fitted to a landscape one's width)."""
+    widths: dict[etree._Element, int] = {}
+    pending: list[etree._Element] = []
+    for child in body:
+        pending.extend(child.iter(w("tbl")))
+        name = local(child)
+        sect = child if name == "sectPr" else child.find(f"{w('pPr')}/{w('sectPr')}")
+        if sect is not None:
+            widths.update(dict.fromkeys(pending, section_width(sect)))
+            pending = []
+    widths.update(dict.fromkeys(pending, text_width(body)))
+    return widths
 
 
 # --- table of contents and sections ---------------------------------------------------------

@@ -455,7 +455,8 @@ def joined_groups(body: etree._Element) -> list[list[etree._Element]]:
     return groups
 
 
-def typeset_tables(body: etree._Element, sizes: Sizes, text_width: int) -> None:
-    """Every top-level table of the body (nested tables keep their layout)."""
+def typeset_tables(body: etree._Element, sizes: Sizes, widths: dict[etree._Element, int]) -> None:
+    """Every top-level table of the body (nested tables keep their layout), fitted to the
+    text width of its section (`widths`, by table; a group by its first table's)."""
     for group in joined_groups(body):
-        typeset_joined(group, sizes, text_width)
+        typeset_joined(group, sizes, widths[group[0]])
