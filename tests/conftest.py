@@ -35,3 +35,15 @@ def report(data: Path):
     from generator.build import prepare
 
     return prepare(data)[0]
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh, empty disk cache for this test."""
+    from generator.write import diskcache
+
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(diskcache.ENV, str(folder))
+    diskcache.reset()
+    yield folder
+    diskcache.reset()

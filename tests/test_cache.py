@@ -19,16 +19,6 @@ from support import ROOT, copy_data, snapshot
 from generator.write import diskcache
 
 
-@pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh, empty disk cache for this test."""
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(diskcache.ENV, str(folder))
-    diskcache.reset()
-    yield folder
-    diskcache.reset()
-
-
 def test_raw_zip_equals_zipfile() -> None:
     from generator.render.zipraw import deflate, plain_zip, write_zip, zipfile_compatible
 

@@ -122,13 +122,10 @@ def test_a_stand_in_with_no_table_is_refused() -> None:
 
 
 def test_a_rebuild_takes_the_deferred_tables_from_the_disk_cache(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The token is the data's own (the same in every build of it), so a rebuild finds each
-    annex's deferred tables, and the disclosure's typeset part, in the cache."""
-    from generator.write import diskcache
-
-    monkeypatch.setenv(diskcache.ENV, str(tmp_path / "cache"))
+    """The token comes from the disclosure template (the same in every build), so a rebuild
+    finds each annex's deferred tables, and the disclosure's typeset part, in the cache."""
     first = _year()[-1]
     calls: list[str] = []
     original = deferred.defer
@@ -136,3 +133,25 @@ def test_a_rebuild_takes_the_deferred_tables_from_the_disk_cache(
     again = _year()[-1]
     assert not calls
     assert [body for _, body in again] == [body for _, body in first]
+
+
+def test_the_standalone_documents_take_the_tables_typeset_for_the_disclosure(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Their own typesetting would make the same of those tables (same sizes, faces and
+    width): each letter and 自评表 is typeset around stand-ins and gets the tables back, the
+    same bytes as typesetting it whole."""
+    from generator import build as b
+    from generator.write import scheduler as sch
+
+    spliced: list[int] = []
+    original = deferred.splice
+    monkeypatch.setattr(deferred, "splice", lambda *a: (spliced.append(1), original(*a))[1])
+    report, _ = b.prepare(DATA)
+    jobs = b.plan_documents(report)[1:]
+    dirs = b.template_dirs(None, DATA)
+    work = sch._Work(report, [], {}, [], jobs, dirs, ())
+    work.with_charts = b.plan_documents(report)[:1]
+    made = [sch.render_with_body(j, report, dirs, work.placement)[0] for j in jobs]
+    assert len(spliced) == len(jobs)
+    assert made == [sch.fill_job(j, report, {}, dirs).to_bytes() for j in jobs]

@@ -16,9 +16,14 @@ before it, the Table Joint groups). A stand-in is a table to those steps, and ha
 rows or paragraphs for the others. A table is deferred only when nothing outside it could
 depend on its inside: no heading or title paragraphs in it (restyle_annexes), no pictures
 (the docPr numbering), no section break, no text docxtpl rewrites. What depends on the place
-is checked where the stand-ins are placed (`check`): the same typeset styles, the text width of
-the section each stand-in is in, every stand-in a top-level table, grouped with the same Table
-Joint neighbours as where it was rendered. Anything else raises Mismatch, and the disclosure is filled the whole way instead.
+is checked where the stand-ins are placed (`check`): the same table context (the styles' sizes,
+the faces, the Letter Date indent), the text width of the section each stand-in is in, every
+stand-in a top-level table, grouped with the same Table Joint neighbours as where it was
+rendered. Anything else raises Mismatch, and the document is filled the whole way instead.
+
+The standalone 自评表 or letter itself is typeset the same way when its own context and width
+are the disclosure's (the usual case): its tables are typeset once, for both documents
+(`into_document`).
 """
 
 from __future__ import annotations
@@ -40,8 +45,9 @@ from generator.render.typeset import (
     table_widths,
     text_width,
 )
-from generator.render.typeset_letters import SIGNATURE, centre_signatures
+from generator.render.typeset_letters import DATE, SIGNATURE, centre_signatures, style_indent
 from generator.render.typeset_tables import joined_groups, sizes_of, typeset_joined
+from generator.write.diskcache import digest
 
 Namespaces = dict[str | None, str]
 
@@ -65,7 +71,7 @@ class Placement:
     template: Path
     namespaces: Namespaces
     width: int
-    nonce: str  # in every token: no user's text holds it (the build derives it from the data)
+    nonce: str  # in every token (the build's: from the disclosure template's digest)
 
 
 @dataclass
@@ -76,9 +82,10 @@ class Deferred:
     markup: str
     parts: dict[str, bytes]
     groups: list[tuple[str, ...]]
-    shell_key: str
+    context: str  # table_context of the shell they were typeset with
     width: int
     nonce: str
+    indexes: dict[str, int]  # token -> the table's place among the body's children
 
 
 @dataclass
@@ -87,7 +94,7 @@ class Register:
 
     parts: dict[str, bytes] = field(default_factory=dict)
     groups: set[tuple[str, ...]] = field(default_factory=set)
-    made_for: set[tuple[str, int]] = field(default_factory=set)  # (shell key, width)
+    made_for: set[tuple[str, int]] = field(default_factory=set)  # (table context, width)
     nonce: str = ""
 
     def add(self, deferred: Deferred) -> str:
@@ -96,7 +103,7 @@ class Register:
         self.nonce = deferred.nonce
         self.parts.update(deferred.parts)
         self.groups.update(deferred.groups)
-        self.made_for.add((deferred.shell_key, deferred.width))
+        self.made_for.add((deferred.context, deferred.width))
         return deferred.markup
 
     def __bool__(self) -> bool:
@@ -137,6 +144,8 @@ def defer(body: str, placement: Placement, shell: Any, serial: str) -> Deferred 
     sizes = sizes_of(shell.styles)
     parts: dict[str, bytes] = {}
     tokens: list[tuple[str, ...]] = []
+    indexes = {}
+    places = {tbl: i for i, tbl in enumerate(holder)}
     aside = etree.SubElement(root, w("body"))
     for g, group in enumerate(groups):
         for tbl in group:
@@ -147,12 +156,32 @@ def defer(body: str, placement: Placement, shell: Any, serial: str) -> Deferred 
             keep_header_rows(tbl)
             if any(style_of(p) == SIGNATURE for p in tbl.iter(_P)):
                 centre_signatures(tbl, shell.styles)
+            indexes[name] = places[tbl]
             tbl.addprevious(etree.fromstring(stand_in(name, prefix, declare=True)))
             parts[name] = _alone(tbl, aside).encode("utf-8")
         tokens.append(names)
     root.remove(aside)
     markup = inner_markup(holder)
-    return Deferred(markup, parts, tokens, shell.key, placement.width, placement.nonce)
+    context = table_context(shell)
+    return Deferred(markup, parts, tokens, context, placement.width, placement.nonce, indexes)
+
+
+_CONTEXTS: dict[str, str] = {}
+
+
+def table_context(shell: Any) -> str:
+    """What typesetting a table's inside reads from its document's typeset styles and preset:
+    the font size of every paragraph style, the faces, the Letter Date indent. Equal for two
+    shells, a table typesets the same in documents of either (tests/test_deferred.py)."""
+    known = _CONTEXTS.get(shell.key)
+    if known is None:
+        sizes = sizes_of(shell.styles)
+        resolved = sorted((str(k), sizes.of(k)) for k in sizes.sizes)
+        date = style_indent(shell.styles, DATE)
+        indent = sorted(date.attrib.items()) if date is not None else None
+        known = digest(repr((resolved, sizes.default, shell.preset, indent)))
+        _CONTEXTS[shell.key] = known
+    return known
 
 
 def stand_in(token: str, prefix: str, declare: bool = False) -> str:
@@ -214,14 +243,29 @@ def inner_markup(element: etree._Element) -> str:
     return xml[xml.index(">") + 1 : xml.rindex("</")]  # ">" in attributes is &gt;
 
 
-# --- the disclosure's side --------------------------------------------------------------------
+def into_document(body: etree._Element, made: Deferred, prefix: str) -> Register:
+    """The filled document `made` was deferred from, its deferred tables replaced in `body`
+    by their stand-ins: the register that puts them back when it is saved."""
+    children = list(body)
+    for token, index in made.indexes.items():
+        tbl = children[index] if index < len(children) else None
+        if tbl is None or tbl.tag != w("tbl"):
+            raise Mismatch("place")
+        tbl.addprevious(etree.fromstring(stand_in(token, prefix, declare=True)))
+        body.remove(tbl)
+    register = Register()
+    register.add(made)
+    return register
+
+
+# --- where the stand-ins are placed -----------------------------------------------------------
 
 
 def check(document: etree._Element, register: Register, shell: Any) -> None:
     """Raise Mismatch unless every stand-in in the typeset `document` is where its table was
     typeset for (see the module)."""
     body = document.find(w("body"))
-    if len(register.made_for) != 1 or next(iter(register.made_for))[0] != shell.key:
+    if len(register.made_for) != 1 or next(iter(register.made_for))[0] != table_context(shell):
         raise Mismatch("styles")
     width = next(iter(register.made_for))[1]
     widths = table_widths(body)

@@ -48,7 +48,7 @@ def _indent(p: etree._Element, style: etree._Element | None, side: str) -> int:
 
 def centre_signatures(body: etree._Element, styles: etree._Element | None = None) -> None:
     """Each Letter Signature paragraph followed by a Letter Date paragraph: centred over it."""
-    date_ind = _style_ind(styles, DATE)
+    date_ind = style_indent(styles, DATE)
     for p in body.iter(w("p")):
         if style_of(p) != SIGNATURE:
             continue
@@ -61,7 +61,7 @@ def centre_signatures(body: etree._Element, styles: etree._Element | None = None
         set_val(ppr(p), "ind", PPR, right=str(max(0, round(right + offset))))
 
 
-def _style_ind(styles: etree._Element | None, style_id: str) -> etree._Element | None:
+def style_indent(styles: etree._Element | None, style_id: str) -> etree._Element | None:
     if styles is None:
         return None
     for style in styles.findall(w("style")):

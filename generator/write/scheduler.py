@@ -180,7 +180,28 @@ def render_with_body(
     body = body_markup(rendered.docx, placement.namespaces)
     serial = diskcache.digest(job.template, job.path)[:16]  # the job's own: unique in the year
     made = _deferred(body, placement, shell or disclosure_shell(placement, report), serial)
-    return rendered.to_bytes(release=True), made
+    if not isinstance(made, Deferred):
+        return rendered.to_bytes(release=True), made
+    return _typeset_once(rendered, made, lambda: fill_job(job, report, {}, templates)), made
+
+
+def _typeset_once(rendered: Rendered, made: Deferred, again: Callable[[], Rendered]) -> bytes:
+    """The standalone document with the tables typeset for the disclosure placed in it, where
+    its own typesetting would make the same of them (generator.render.deferred); else, or if
+    they do not fit, typeset as always (`again`: the document filled anew)."""
+    from generator.render import docxfast
+
+    if rendered.entry is None:
+        return rendered.to_bytes(release=True)
+    shell = docxfast.shell_for(rendered.entry, rendered.preset)
+    prefix = deferred.w_prefix(rendered.docx.element.nsmap)
+    if deferred.table_context(shell) != made.context or prefix is None:
+        return rendered.to_bytes(release=True)
+    try:
+        rendered.register = deferred.into_document(rendered.docx.element.body, made, prefix)
+        return rendered.to_bytes(release=True)
+    except Mismatch:
+        return again().to_bytes(release=True)
 
 
 def _deferred(body: str, placement: Placement, shell: Any, serial: str) -> str | Deferred:
@@ -284,10 +305,6 @@ class _Work:
     extras: tuple[Callable[[Report], bytes], ...]
 
     @cached_property
-    def payload(self) -> Payload:
-        return Payload.of(self.report)
-
-    @cached_property
     def placement(self) -> Placement | None:
         """Hand the letters' and 自评表' bodies to the disclosure (not on the plain path, which
         is the reference the fast one is compared with): where its template places them."""
@@ -301,7 +318,8 @@ class _Work:
         entry = docxfast.template_entry(path)
         with zipfile.ZipFile(io.BytesIO(entry.lean)) as archive:
             width = deferred.template_width(archive.read(docxfast.OWN_PART))
-        nonce = diskcache.digest("deferred", self.payload.key)[:16]  # the data's: no text has it
+        # in every stand-in's token: no template holds the digest of itself, no text an element
+        nonce = diskcache.digest("deferred", entry.digest)[:16]
         return Placement(path, entry.namespaces, width, nonce)
 
     def bodies(self, jobs: list[Any], made: list[tuple[bytes, str | Deferred | None]]) -> Bodies:
@@ -334,7 +352,7 @@ class _Work:
         """The charts drawn by the chart worker while the others render the letters and
         自评表 (in chunks, to whichever worker is free); then the disclosure, to the first
         free worker, with the charts and the bodies; the extras last."""
-        payload = self.payload
+        payload = Payload.of(self.report)
         chunks = _chunks(self.plain, (workers.count + 1) * CHUNKS_PER_WORKER)
         placement = self.placement
         tasks: list[tuple] = [
