@@ -46,7 +46,7 @@ from generator.render.typeset import (
     text_width,
 )
 from generator.render.typeset_letters import DATE, SIGNATURE, centre_signatures, style_indent
-from generator.render.typeset_tables import joined_groups, sizes_of, typeset_joined
+from generator.render.typeset_tables import Sizes, joined_groups, sizes_of, typeset_joined
 from generator.write.diskcache import digest
 
 Namespaces = dict[str | None, str]
@@ -148,14 +148,9 @@ def defer(body: str, placement: Placement, shell: Any, serial: str) -> Deferred 
     places = {tbl: i for i, tbl in enumerate(holder)}
     aside = etree.SubElement(root, w("body"))
     for g, group in enumerate(groups):
-        for tbl in group:
-            fonts.apply_to_tree(tbl, shell.preset)
-        typeset_joined(group, sizes, placement.width)
+        typeset_group(group, shell, sizes, placement.width)
         names = tuple(f"{_PREFIX}{placement.nonce}-{serial}-{g}-{m}" for m in range(len(group)))
         for name, tbl in zip(names, group, strict=True):
-            keep_header_rows(tbl)
-            if any(style_of(p) == SIGNATURE for p in tbl.iter(_P)):
-                centre_signatures(tbl, shell.styles)
             indexes[name] = places[tbl]
             tbl.addprevious(etree.fromstring(stand_in(name, prefix, declare=True)))
             parts[name] = _alone(tbl, aside).encode("utf-8")
@@ -164,6 +159,18 @@ def defer(body: str, placement: Placement, shell: Any, serial: str) -> Deferred 
     markup = inner_markup(holder)
     context = table_context(shell)
     return Deferred(markup, parts, tokens, context, placement.width, placement.nonce, indexes)
+
+
+def typeset_group(group: list[etree._Element], shell: Any, sizes: Sizes, width: int) -> None:
+    """What typesetting a document does to the inside of these tables (one Table Joint group),
+    in its order: the faces, the widths, the header rows, the signatures."""
+    for tbl in group:
+        fonts.apply_to_tree(tbl, shell.preset)
+    typeset_joined(group, sizes, width)
+    for tbl in group:
+        keep_header_rows(tbl)
+        if any(style_of(p) == SIGNATURE for p in tbl.iter(_P)):
+            centre_signatures(tbl, shell.styles)
 
 
 _CONTEXTS: dict[str, str] = {}
