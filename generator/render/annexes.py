@@ -14,6 +14,7 @@ come with its tables already typeset for the disclosure (generator.render.deferr
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -88,8 +89,13 @@ class Annexes:
         self.dirs = dirs
         self.made = made or {}
         self.namespaces = namespaces  # the disclosure's root declarations
-        self.index = AnnexIndex(self.context.get("r"))
         self.register = Register()  # the tables typeset where they were rendered
+
+    @cached_property
+    def index(self) -> AnnexIndex:
+        """Made when a body is placed (every letter and 自评表 has an Annexes, few place any:
+        an index of a thousand projects for each would cost more than filling it)."""
+        return AnnexIndex(self.context.get("r"))
 
     def release(self) -> None:
         """The bodies are placed: let them go before the filled document is parsed (they

@@ -37,7 +37,7 @@ from typing import Any
 from lxml import etree
 
 from generator.render import fonts
-from generator.render.ooxml import W_NS, style_of, w
+from generator.render.ooxml import W_NS, any_styled, w
 from generator.render.typeset import (
     HEADINGS,
     keep_header_rows,
@@ -142,23 +142,38 @@ def defer(body: str, placement: Placement, shell: Any, serial: str) -> Deferred 
     if not groups:
         return body
     sizes = sizes_of(shell.styles)
-    parts: dict[str, bytes] = {}
     tokens: list[tuple[str, ...]] = []
     indexes = {}
     places = {tbl: i for i, tbl in enumerate(holder)}
-    aside = etree.SubElement(root, w("body"))
     for g, group in enumerate(groups):
         typeset_group(group, shell, sizes, placement.width)
         names = tuple(f"{_PREFIX}{placement.nonce}-{serial}-{g}-{m}" for m in range(len(group)))
         for name, tbl in zip(names, group, strict=True):
             indexes[name] = places[tbl]
-            tbl.addprevious(etree.fromstring(stand_in(name, prefix, declare=True)))
-            parts[name] = _alone(tbl, aside).encode("utf-8")
+            tbl.addprevious(etree.Comment(name))
+            tbl.addnext(etree.Comment(name))
         tokens.append(names)
-    root.remove(aside)
-    markup = inner_markup(holder)
+    markup, parts = _cut(inner_markup(holder), prefix)
+    if parts.keys() != indexes.keys():
+        return body
     context = table_context(shell)
     return Deferred(markup, parts, tokens, context, placement.width, placement.nonce, indexes)
+
+
+_CUT = re.compile(rf"<!--({_PREFIX}.+?)-->(.*?)<!--\1-->", re.DOTALL)  # no "--" in a comment
+
+
+def _cut(xml: str, prefix: str) -> tuple[str, dict[str, bytes]]:
+    """The body written once, each deferred table between two comments naming its token (data
+    text cannot make a comment, nor a template hold the token): the markup with stand-ins in
+    their places, and each table's XML as written inside the document."""
+    parts: dict[str, bytes] = {}
+
+    def stand(match: re.Match[str]) -> str:
+        parts[match.group(1)] = match.group(2).encode("utf-8")
+        return stand_in(match.group(1), prefix)
+
+    return _CUT.sub(stand, xml), parts
 
 
 def typeset_group(group: list[etree._Element], shell: Any, sizes: Sizes, width: int) -> None:
@@ -169,7 +184,7 @@ def typeset_group(group: list[etree._Element], shell: Any, sizes: Sizes, width: 
     typeset_joined(group, sizes, width)
     for tbl in group:
         keep_header_rows(tbl)
-        if any(style_of(p) == SIGNATURE for p in tbl.iter(_P)):
+        if any_styled(tbl, (SIGNATURE,)):
             centre_signatures(tbl, shell.styles)
 
 
@@ -228,17 +243,9 @@ def _deferrable(group: list[etree._Element], holder: etree._Element) -> bool:
             return False
         if next(tbl.iter(*_NOT_INSIDE), None) is not None:
             return False
-        if any(style_of(p) in _READ_OUTSIDE for p in tbl.iter(_P)):
+        if any_styled(tbl, _READ_OUTSIDE):
             return False
     return True
-
-
-def _alone(tbl: etree._Element, aside: etree._Element) -> str:
-    """The table's XML as written inside the document (no namespace declarations of its own)."""
-    aside.append(tbl)
-    xml = inner_markup(aside)
-    aside.remove(tbl)
-    return xml
 
 
 def inner_markup(element: etree._Element) -> str:

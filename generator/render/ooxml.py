@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from lxml import etree
 
@@ -129,6 +129,26 @@ _VAL = f"{{{W_NS}}}val"
 def style_of(p: etree._Element) -> str | None:
     node = p.find(_PSTYLE)
     return node.get(_VAL) if node is not None else None
+
+
+_P, _PPR, _PSTYLE_TAG = f"{{{W_NS}}}p", f"{{{W_NS}}}pPr", f"{{{W_NS}}}pStyle"
+
+
+def styled(root: etree._Element, names: Iterable[str]) -> Iterator[etree._Element]:
+    """The paragraphs within `root` whose style_of is one of `names`, in document order: found
+    from the pStyle elements rather than by looking into every paragraph."""
+    wanted = set(names)
+    for node in root.iter(_PSTYLE_TAG):
+        if node.get(_VAL) not in wanted:
+            continue
+        holder = node.getparent()
+        p = holder.getparent()
+        if holder.tag == _PPR and p is not None and p.tag == _P and p.find(_PSTYLE) is node:
+            yield p
+
+
+def any_styled(root: etree._Element, names: Iterable[str]) -> bool:
+    return next(styled(root, names), None) is not None
 
 
 def has_content(p: etree._Element) -> bool:

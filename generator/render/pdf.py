@@ -279,7 +279,7 @@ def stage_pdfs(staging: Any, documents: list[str] | None = None) -> list[str]:
             title=source.title if source else "",
             source=getattr(source, "source", None),
         )
-        staging.files = [f for f in staging.files if f.path != pdf] + [entry]
+        staging.record(entry)
         added.append(pdf)
     return added
 

@@ -26,6 +26,7 @@ from generator.render.ooxml import (
     remove,
     set_val,
     style_of,
+    styled,
     text_of,
     w,
     write_parts,
@@ -391,18 +392,20 @@ def restyle_annexes(body: etree._Element, toc_end: etree._Element, styles: etree
     next part heading) take AnnexHeading styles: the TOC lists the document's own headings."""
     inside = False
     after = False
+    marked = {p: style_of(p) for p in styled(body, ("Title", "Heading1", *HEADINGS))}
+    known = {style.get(w("styleId")) for style in styles.findall(w("style"))}
     for p in body.iter(w("p")):
         if p is toc_end:
             after = True
             continue
-        style = style_of(p)
+        style = marked.get(p)  # the others' styles change nothing here
         if not after or style is None:
             continue
         if style == "Title":
             inside = True
         elif style == "Heading1" and p.getparent() is body:
             inside = False
-        elif inside and style in HEADINGS and _style(styles, f"{ANNEX}{style}") is not None:
+        elif inside and style in HEADINGS and f"{ANNEX}{style}" in known:
             p.find(f"{w('pPr')}/{w('pStyle')}").set(w("val"), f"{ANNEX}{style}")
 
 

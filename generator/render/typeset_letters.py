@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from generator.render.ooxml import PPR, local, ppr, set_val, style_of, text_of, w
+from generator.render.ooxml import PPR, local, ppr, set_val, style_of, styled, text_of, w
 
 SIGNATURE = "LetterSignature"
 DATE = "LetterDate"
@@ -48,10 +48,9 @@ def _indent(p: etree._Element, style: etree._Element | None, side: str) -> int:
 
 def centre_signatures(body: etree._Element, styles: etree._Element | None = None) -> None:
     """Each Letter Signature paragraph followed by a Letter Date paragraph: centred over it."""
-    date_ind = style_indent(styles, DATE)
-    for p in body.iter(w("p")):
-        if style_of(p) != SIGNATURE:
-            continue
+    signatures = list(styled(body, (SIGNATURE,)))
+    date_ind = style_indent(styles, DATE) if signatures else None
+    for p in signatures:
         date = p.getnext()
         if date is None or local(date) != "p" or style_of(date) != DATE:
             continue

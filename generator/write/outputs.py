@@ -217,7 +217,9 @@ class Staging:
         target.parent.mkdir(parents=True, exist_ok=True)
         prefix = f".{target.name}{STAGING_INFIX}"
         self.root = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
-        self.files: list[OutputFile] = []
+        self._real_root = self.root.resolve()
+        self._folders: set[Path] = set()  # made already
+        self._files: dict[str, OutputFile] = {}  # by path, in the order written
         if keep_existing and target.is_dir():
             self._start_from(target, project)
 
@@ -230,7 +232,11 @@ class Staging:
                 self._remove(entry.path)
             else:
                 kept[entry.path] = entry
-        self.files = list(kept.values())
+        self._files = kept
+
+    @property
+    def files(self) -> list[OutputFile]:
+        return list(self._files.values())
 
     def _remove(self, relative: str) -> None:
         path = (self.root / relative).resolve()
@@ -246,13 +252,20 @@ class Staging:
         title: str = "",
         source: str | None = None,
     ) -> OutputFile:
-        path = (self.root / relative).resolve()
-        if self.root.resolve() not in path.parents:
+        path = (self._real_root / relative).resolve()
+        if self._real_root not in path.parents:
             raise ValueError(f"输出路径越界：{relative}")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
         path.write_bytes(data)
-        entry = OutputFile(relative, kind, project, title, source)
-        self.files = [f for f in self.files if f.path != relative] + [entry]
+        return self.record(OutputFile(relative, kind, project, title, source))
+
+    def record(self, entry: OutputFile) -> OutputFile:
+        """List a file written into the staging folder in the manifest (written again: listed
+        where it was written last)."""
+        self._files.pop(entry.path, None)
+        self._files[entry.path] = entry
         return entry
 
     def commit(self, manifest_extra: dict) -> None:
