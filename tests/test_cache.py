@@ -270,3 +270,44 @@ def test_a_python_docx_that_keeps_its_tree_elsewhere_gets_docxtpls_move(
     normal = sch.fill_job(job, report, {}, dirs).to_bytes()
     monkeypatch.setattr(inplace, "install", lambda template, root: False)
     assert sch.fill_job(job, report, {}, dirs).to_bytes() == normal
+
+
+def _grid(*widths: int) -> str:
+    return "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{x}"/>' for x in widths) + "</w:tblGrid>"
+
+
+def _cell(span: str | None = None) -> str:
+    props = f'<w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr>' if span is not None else ""
+    return f"<w:tc>{props}<w:p/></w:tc>"
+
+
+@pytest.mark.parametrize(
+    ("table", "mended"),
+    [
+        (f"{_grid(3000, 3000)}<w:tr>{_cell()}{_cell()}</w:tr>", False),
+        (f"{_grid(3000, 3000, 3000)}<w:tr>{_cell('2')}{_cell()}</w:tr>", False),
+        (f"{_grid(3000, 3000)}<w:tr>{_cell()}{_cell()}{_cell()}</w:tr>", True),  # a cell more
+        (f"{_grid(3000, 3000, 3000)}<w:tr>{_cell()}{_cell()}</w:tr>", True),  # a column more
+        (f"{_grid(3000, 3000)}<w:tr>{_cell(' 2')}</w:tr>", True),  # a span int() reads
+        (_grid(3000), True),  # no rows
+    ],
+    ids=["fits", "spans", "extra-cell", "extra-column", "odd-span", "no-rows"],
+)
+def test_tables_are_mended_as_docxtpl_mends_them(table: str, mended: bool) -> None:
+    """docxtpl's fix_tables loop runs where it would change a table, and only there; either
+    way the parsed document is docxtpl's own."""
+    from lxml import etree
+
+    from generator.render import inplace
+
+    xml = f'<w:document xmlns:w="{W}"><w:body><w:tbl>{table}</w:tbl><w:p/></w:body></w:document>'
+    fix = inplace.fix_function()
+    ran: list[bool] = []
+
+    def counted(template: object, text: object) -> object:
+        ran.append(True)
+        return fix(template, text)
+
+    tree = inplace.fix_tables(None, counted, xml)
+    assert bool(ran) == mended
+    assert etree.tostring(tree) == etree.tostring(fix(None, xml))

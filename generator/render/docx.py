@@ -116,7 +116,7 @@ def _template_class() -> type:
             fix = None if plain_render() else inplace.fix_function()
             if fix is not None:
                 whole = inplace.document_xml(self.docx._element, xml)  # noqa: SLF001
-                tree = fix(self, whole) if whole is not None else None
+                tree = inplace.fix_tables(self, fix, whole) if whole is not None else None
                 if tree is not None and getattr(tree, "body", None) is not None:
                     return tree  # python-docx's classes: the parser was ours
             return super().fix_tables(xml)
@@ -249,6 +249,8 @@ def open_template(
     try:
         entry = None if plain else docxfast.template_entry(template)
         tpl = _template_class()(str(template) if entry is None else docxfast.open_lean(entry))
+        if entry is not None:
+            tpl.docx = docxfast.fresh_document(entry)  # docxtpl renders it (not opened again)
     except Exception as exc:  # noqa: BLE001 - any unreadable template is the user's to fix
         raise TemplateError(f"无法打开模板 {template}：{exc}") from exc
     pictures = {

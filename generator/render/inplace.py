@@ -127,6 +127,39 @@ def fix_function() -> Any:
     return types.FunctionType(code, scope, original.__name__, original.__defaults__)
 
 
+_NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+_SPAN = "w:tc/w:tcPr[1]/w:gridSpan[1]/@w:val"
+_ODD_SPAN = etree.XPath(
+    ".//w:tc/w:tcPr/w:gridSpan[not(@w:val) or @w:val = '' or translate(@w:val, '0123456789', '')]",
+    namespaces=_NS,
+)
+_GRID = etree.XPath("w:tblGrid[1]", namespaces=_NS)
+_COLUMNS = etree.XPath("count(w:gridCol)", namespaces=_NS)
+_TOO_MANY = etree.XPath("boolean(.//w:tr[count(w:tc) > $n])", namespaces=_NS)
+_FILLED = etree.XPath(
+    f".//w:tr[count(w:tc[not(w:tcPr[1]/w:gridSpan)]) + sum({_SPAN}) >= $n]", namespaces=_NS
+)
+
+
+def fix_tables(template: Any, fix: Any, whole: Pieces | str) -> etree._Element:
+    """docxtpl's `fix_tables` (`fix`, from fix_function) of the document `whole`: parsed with
+    the parser it uses; its loop over the tables run only where it would change one (a row
+    with more cells than the grid has columns, or no row as wide as the grid)."""
+    tree = _fromstring(whole, _parser(recover=True))
+    if tree.nsmap.get("w") != _NS["w"] or not all(map(_fits, tree.iter(f"{{{_NS['w']}}}tbl"))):
+        return fix(template, whole)
+    return tree
+
+
+def _fits(tbl: etree._Element) -> bool:
+    """What docxtpl's loop leaves as it is (its int() of each gridSpan: digits only here)."""
+    grid = _GRID(tbl)
+    if not grid or _ODD_SPAN(tbl):
+        return False
+    columns = int(_COLUMNS(grid[0]))
+    return not _TOO_MANY(tbl, n=columns) and bool(_FILLED(tbl, n=columns))
+
+
 def install(template: Any, root: etree._Element) -> bool:
     """Make `root` the document of `template` (its part's element and python-docx's Document);
     False, nothing changed, where this python-docx keeps them elsewhere."""
