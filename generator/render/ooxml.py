@@ -58,6 +58,19 @@ def local(node: etree._Element) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
+def child(parent: etree._Element, qualified: str) -> etree._Element | None:
+    """parent.find(qualified) for one qualified tag, without lxml's path machinery."""
+    return next(parent.iterchildren(qualified), None)
+
+
+def grandchild(parent: etree._Element, first: str, second: str) -> etree._Element | None:
+    """parent.find("first/second") (qualified tags): the first `second` of any `first`."""
+    for node in parent.iterchildren(first):
+        for found in node.iterchildren(second):
+            return found
+    return None
+
+
 _RANKS: dict[int, tuple[list[str], dict[str, int]]] = {}
 
 
@@ -71,14 +84,15 @@ def _ranks(order: list[str]) -> dict[str, int]:
 
 def ensure(parent: etree._Element, tag: str, order: list[str]) -> etree._Element:
     """The child `tag` of `parent`, created at its schema position when missing."""
-    found = parent.find(w(tag))
+    qualified = w(tag)
+    found = child(parent, qualified)
     if found is not None:
         return found
-    node = etree.Element(w(tag))
+    node = etree.Element(qualified)
     ranks = _ranks(order)
     rank = ranks.get(tag, len(order))
-    for i, child in enumerate(parent):
-        if ranks.get(local(child), -1) > rank:
+    for i, sibling in enumerate(parent):
+        if ranks.get(local(sibling), -1) > rank:
             parent.insert(i, node)
             return node
     parent.append(node)
@@ -92,9 +106,10 @@ def remove(parent: etree._Element, tag: str) -> None:
 
 def properties(node: etree._Element, tag: str) -> etree._Element:
     """The properties child (`pPr`, `rPr`, `tcPr` …) of `node`, created first when missing."""
-    found = node.find(w(tag))
+    qualified = w(tag)
+    found = child(node, qualified)
     if found is None:
-        found = etree.Element(w(tag))
+        found = etree.Element(qualified)
         node.insert(0, found)
     return found
 
@@ -122,16 +137,18 @@ def text_of(node: etree._Element) -> str:
     return "".join(" " if item.tag == _TAB else item.text or "" for item in node.iter(_T, _TAB))
 
 
-_PSTYLE = f"{{{W_NS}}}pPr/{{{W_NS}}}pStyle"
+_P, _PPR, _PSTYLE_TAG = f"{{{W_NS}}}p", f"{{{W_NS}}}pPr", f"{{{W_NS}}}pStyle"
 _VAL = f"{{{W_NS}}}val"
 
 
+def style_node(p: etree._Element) -> etree._Element | None:
+    """p.find("pPr/pStyle")."""
+    return grandchild(p, _PPR, _PSTYLE_TAG)
+
+
 def style_of(p: etree._Element) -> str | None:
-    node = p.find(_PSTYLE)
+    node = style_node(p)
     return node.get(_VAL) if node is not None else None
-
-
-_P, _PPR, _PSTYLE_TAG = f"{{{W_NS}}}p", f"{{{W_NS}}}pPr", f"{{{W_NS}}}pStyle"
 
 
 def styled(root: etree._Element, names: Iterable[str]) -> Iterator[etree._Element]:
@@ -143,7 +160,7 @@ def styled(root: etree._Element, names: Iterable[str]) -> Iterator[etree._Elemen
             continue
         holder = node.getparent()
         p = holder.getparent()
-        if holder.tag == _PPR and p is not None and p.tag == _P and p.find(_PSTYLE) is node:
+        if holder.tag == _PPR and p is not None and p.tag == _P and style_node(p) is node:
             yield p
 
 

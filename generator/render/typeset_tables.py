@@ -14,12 +14,15 @@ from generator.render.ooxml import (
     RPR,
     TCPR,
     TRPR,
+    child,
     ensure,
+    grandchild,
     local,
     ppr,
     properties,
     rpr,
     set_val,
+    style_node,
     style_of,
     text_of,
     w,
@@ -122,8 +125,9 @@ class Sizes:
 
 
 _P, _R, _T, _VAL = w("p"), w("r"), w("t"), w("val")
-_PSTYLE = f"{w('pPr')}/{w('pStyle')}"
-_SZ = f"{w('rPr')}/{w('sz')}"
+_RPR, _SZ_TAG, _TRPR, _TBL_HEADER, _TBL_PR_EX = (
+    w(t) for t in ("rPr", "sz", "trPr", "tblHeader", "tblPrEx")
+)
 
 
 _SIZES: dict[int, tuple[etree._Element, Sizes]] = {}
@@ -142,29 +146,29 @@ def sizes_of(styles: etree._Element) -> Sizes:
 
 def _cell_size(tc: etree._Element, sizes: Sizes) -> int:
     for p in tc.iter(_P):
-        style = p.find(_PSTYLE)
+        style = style_node(p)
         base = sizes.of(style.get(_VAL) if style is not None else "Normal")
         for r in p.iter(_R):
-            sz = r.find(_SZ)
-            if sz is not None and r.find(_T) is not None:
+            sz = grandchild(r, _RPR, _SZ_TAG)
+            if sz is not None and child(r, _T) is not None:
                 return int(sz.get(_VAL))
         return base
     return sizes.default
 
 
 _TR, _TC, _TCPR, _GRID_SPAN = w("tr"), w("tc"), w("tcPr"), w("gridSpan")
-_GRID_BEFORE = f"{w('trPr')}/{w('gridBefore')}"
+_GRID_BEFORE_TAG = w("gridBefore")
 
 
 def table_cells(tbl: etree._Element, sizes: Sizes) -> list[list[Cell]]:
     rows = []
     for tr in tbl.iterchildren(_TR):
-        before = tr.find(_GRID_BEFORE)
+        before = grandchild(tr, _TRPR, _GRID_BEFORE_TAG)
         col = int(before.get(_VAL)) if before is not None else 0
         row = []
         for tc in tr.iterchildren(_TC):
-            tcpr = tc.find(_TCPR)
-            span_node = tcpr.find(_GRID_SPAN) if tcpr is not None else None
+            tcpr = child(tc, _TCPR)
+            span_node = child(tcpr, _GRID_SPAN) if tcpr is not None else None
             span = int(span_node.get(_VAL)) if span_node is not None else 1
             text = text_of(tc).strip()
             row.append(Cell(tc, col, span, text, _cell_size(tc, sizes), tcpr))
@@ -186,7 +190,7 @@ def _label_row(row: list[Cell], allow_merged: bool) -> bool:
         if cell.numeric:
             return False
         if not cell.text:
-            merged = cell.tcpr.find(_VMERGE) if cell.tcpr is not None else None
+            merged = child(cell.tcpr, _VMERGE) if cell.tcpr is not None else None
             if not allow_merged or merged is None or merged.get(w("val"), "continue") != "continue":
                 return False
     return True
@@ -197,7 +201,7 @@ def header_rows(tbl: etree._Element, rows: list[list[Cell]], columns: int) -> in
     rows and one or two rows of labels followed by a row of the same shape holding numbers."""
     marked = 0
     for tr in tbl.findall(w("tr")):
-        if tr.find(f"{w('trPr')}/{w('tblHeader')}") is None:
+        if grandchild(tr, _TRPR, _TBL_HEADER) is None:
             break
         marked += 1
     if marked:
@@ -218,7 +222,7 @@ def header_rows(tbl: etree._Element, rows: list[list[Cell]], columns: int) -> in
 
 def _bold(tc: etree._Element) -> None:
     for r in tc.iter(w("r")):
-        if r.find(w("t")) is None:
+        if child(r, _T) is None:
             continue
         node = set_val(rpr(r), "b", RPR)
         node.attrib.pop(w("val"), None)
@@ -226,10 +230,10 @@ def _bold(tc: etree._Element) -> None:
 
 def mark_rows(tbl: etree._Element, rows: list[list[Cell]], headers: int, columns: int) -> None:
     for i, tr in enumerate(tbl.findall(w("tr"))):
-        trpr = tr.find(w("trPr"))
+        trpr = child(tr, _TRPR)
         if trpr is None:
-            trpr = etree.Element(w("trPr"))
-            tr.insert(0 if tr.find(w("tblPrEx")) is None else 1, trpr)
+            trpr = etree.Element(_TRPR)
+            tr.insert(0 if child(tr, _TBL_PR_EX) is None else 1, trpr)
         ensure(trpr, "cantSplit", TRPR)
         if i < headers:
             ensure(trpr, "tblHeader", TRPR)
