@@ -105,6 +105,9 @@ def _without_redundant(xml: str, declared: dict[str | None, str]) -> str:
     dropped, as lxml drops them when it moves a tree into a document that declares them.
     Only start tags are touched: text and attribute values never hold a raw `<` or `>`."""
 
+    if "xmlns" not in xml:  # the usual piece: nothing declared inside the body
+        return xml
+
     def tag(match: re.Match[str]) -> str:
         return _DECLARATION.sub(
             lambda d: "" if declared.get(d.group(1) or None) == d.group(2) else d.group(0),
