@@ -176,6 +176,18 @@ def test_an_unwritable_cache_is_no_cache(tmp_path: Path, monkeypatch: pytest.Mon
         diskcache.reset()
 
 
+def test_entries_are_written_whole_and_again_after_their_folder_is_deleted(cache: Path) -> None:
+    """No temporary file is left beside the entries; a folder deleted while a build runs (by
+    hand) is made again for the next entry."""
+    import shutil
+
+    diskcache.store("charts", "ab" * 20, b"first")
+    shutil.rmtree(cache / "charts")
+    diskcache.store("charts", "ab" * 20, b"second")
+    assert diskcache.load("charts", "ab" * 20) == b"second"
+    assert not [p for p in cache.rglob(".tmp-*")]
+
+
 # --- the rendered body parsed in place (generator.render.inplace) ----------------------------
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -144,11 +144,13 @@ def sizes_of(styles: etree._Element) -> Sizes:
     return known[1]
 
 
-def _cell_size(tc: etree._Element, sizes: Sizes) -> int:
+def _cell_size(tc: etree._Element, sizes: Sizes, sized: bool = True) -> int:
+    """The size of the cell's first run with text and a size of its own, else its first
+    paragraph's style's (`sized` False: no run of the table has a size of its own)."""
     for p in tc.iter(_P):
         style = style_node(p)
         base = sizes.of(style.get(_VAL) if style is not None else "Normal")
-        for r in p.iter(_R):
+        for r in p.iter(_R) if sized else ():
             sz = grandchild(r, _RPR, _SZ_TAG)
             if sz is not None and child(r, _T) is not None:
                 return int(sz.get(_VAL))
@@ -162,6 +164,7 @@ _GRID_BEFORE_TAG = w("gridBefore")
 
 def table_cells(tbl: etree._Element, sizes: Sizes) -> list[list[Cell]]:
     rows = []
+    sized = next(tbl.iter(_SZ_TAG), None) is not None  # a run's, or a paragraph mark's
     for tr in tbl.iterchildren(_TR):
         before = grandchild(tr, _TRPR, _GRID_BEFORE_TAG)
         col = int(before.get(_VAL)) if before is not None else 0
@@ -171,7 +174,7 @@ def table_cells(tbl: etree._Element, sizes: Sizes) -> list[list[Cell]]:
             span_node = child(tcpr, _GRID_SPAN) if tcpr is not None else None
             span = int(span_node.get(_VAL)) if span_node is not None else 1
             text = text_of(tc).strip()
-            row.append(Cell(tc, col, span, text, _cell_size(tc, sizes), tcpr))
+            row.append(Cell(tc, col, span, text, _cell_size(tc, sizes, sized), tcpr))
             col += span
         rows.append(row)
     return rows

@@ -10,8 +10,10 @@ import io
 import math
 import re
 import zipfile
+from copy import copy
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -35,8 +37,9 @@ def write_workbook(tables: list[StandardTable], unit: str, department: str, year
     """The workbook of the standard tables, as deterministic .xlsx bytes."""
     book = Workbook()
     book.remove(book.active)
+    styles: Styles = {}
     for table in tables:
-        _sheet(book.create_sheet(table.sheet_name), table, unit, department, year)
+        _sheet(book.create_sheet(table.sheet_name), table, unit, department, year, styles)
     stamp = datetime(year + 1, 1, 1)
     book.properties.creator = department
     book.properties.title = f"{department}{year}年度部门决算公开附表"
@@ -48,7 +51,9 @@ def write_workbook(tables: list[StandardTable], unit: str, department: str, year
     return _fixed_zip(buffer.getvalue(), stamp)
 
 
-def _sheet(ws: Worksheet, table: StandardTable, unit: str, department: str, year: int) -> None:
+def _sheet(
+    ws: Worksheet, table: StandardTable, unit: str, department: str, year: int, styles: Styles
+) -> None:
     width = max(len(table.columns), 1)
     _merge(ws, 1, 1, 1, width, table.title, Font(bold=True, size=16), "center")
     ws.row_dimensions[1].height = 30
@@ -60,7 +65,7 @@ def _sheet(ws: Worksheet, table: StandardTable, unit: str, department: str, year
     row = HEAD_ROW + depth
     classified = any(c.kind == "code" for c in table.columns)
     for data in table.rows:
-        _data_row(ws, row, table.columns, data, classified)
+        _data_row(ws, row, table.columns, data, classified, styles)
         row += 1
     if table.note:
         _merge(ws, row, 1, row, width, table.note, None, "left", wrap=True)
@@ -137,23 +142,45 @@ def _groups(columns: tuple[Column, ...], level: int) -> list[tuple[int, int, str
 
 
 def _data_row(
-    ws: Worksheet, row: int, columns: tuple[Column, ...], data: Row, classified: bool
-) -> None:
+    ws: Worksheet, row: int, columns: tuple[Column, ...], data: Row, classified: bool,
+    styles: Styles,
+) -> None:  # fmt: skip
     """One data row; in a table by 科目编码 the names are indented by level (类, 款, 项)."""
     for col, (column, value) in enumerate(zip(columns, data.cells, strict=False), 1):
         cell = ws.cell(row, col)
-        cell.border = BOX
         if isinstance(value, Decimal):
             cell.value = value.quantize(CENT)
-            cell.number_format = AMOUNT_FORMAT
-            cell.alignment = Alignment(horizontal="right", vertical="center")
+            style: tuple = ("amount", data.total)
         elif value is not None:
             cell.value = str(value)
             indent = max(data.level - 1, 0) if classified and column.kind == "label" else 0
             align = "left" if column.kind in ("label", "code") else "center"
-            cell.alignment = Alignment(horizontal=align, vertical="center", indent=indent)
-        if data.total:
-            cell.font = Font(bold=True)
+            style = (align, indent, data.total)
+        else:
+            style = ("empty", data.total)
+        _style(cell, style, styles)
+
+
+Styles = dict[tuple, Any]  # of one workbook: each data cell style by what it is
+
+
+def _style(cell: Any, style: tuple, styles: Styles) -> None:
+    """A data cell's border, format, alignment and font; set the first time a style is met,
+    copied from then on (openpyxl hashes every style object it is given: the bulk of writing
+    a large table; the styles it registers, in the same order, are the same)."""
+    known = styles.get(style)
+    if known is not None:
+        cell._style = copy(known)  # noqa: SLF001 - openpyxl's own way of copying a style
+        return
+    cell.border = BOX
+    if style[0] == "amount":
+        cell.number_format = AMOUNT_FORMAT
+        cell.alignment = Alignment(horizontal="right", vertical="center")
+    elif style[0] != "empty":
+        cell.alignment = Alignment(horizontal=style[0], vertical="center", indent=style[1])
+    if style[-1]:
+        cell.font = Font(bold=True)
+    styles[style] = copy(cell._style)  # noqa: SLF001
 
 
 def _fixed_zip(data: bytes, stamp: datetime) -> bytes:

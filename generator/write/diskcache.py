@@ -13,6 +13,7 @@ changed module or another library version gives other keys, and old entries are 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import pickle
 import sys
@@ -56,6 +57,7 @@ def reset() -> None:
     """Forget the folder chosen (tests change GENERATOR_CACHE)."""
     root.cache_clear()
     _pruned.clear()
+    _FOLDERS.clear()
 
 
 def digest(*parts: bytes | str) -> str:
@@ -125,16 +127,39 @@ def store(kind: str, key: str, data: bytes) -> None:
     if path is None:
         return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
+        _write_new(path, data)
     except OSError:
         return
     if kind not in _pruned:
         _pruned.add(kind)
         _prune(path.parent.parent)
+
+
+_FOLDERS: set[Path] = set()  # made (or found) by this process
+_SERIAL = itertools.count()
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """`data` written to a temporary file beside `path` (named by this process and a serial:
+    no other writer uses it), then renamed over it."""
+    folder = path.parent
+    if folder not in _FOLDERS:
+        folder.mkdir(parents=True, exist_ok=True)
+        _FOLDERS.add(folder)
+    tmp = folder / f".tmp-{os.getpid()}-{next(_SERIAL)}"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(tmp, flags, 0o600)
+    except FileNotFoundError:  # the folder went since (deleted by hand): made again
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, flags, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _prune(folder: Path) -> None:
