@@ -20,7 +20,8 @@ from generator.read.loader import resolved
 from generator.write import diskcache
 
 KIND = "files"
-CODE = ("read/loader.py", "read/validate.py", "read/schema.py", "read/dataset.py", "findings.py",
+CODE = ("read/loader.py", "read/validate.py", "read/quick.py", "read/schema.py", "read/dataset.py",
+        "findings.py",
         "errors.py",
         "read/fast.py")  # fmt: skip
 PARALLEL_FROM = 40  # fewer uncached project files are read in the main process

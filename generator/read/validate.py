@@ -13,6 +13,7 @@ from cerberus.schema import DefinitionSchema
 
 from generator.findings import Finding, error, format_path
 from generator.read.loader import LoadedFile
+from generator.read.quick import validated
 
 NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")  # ASCII only: \d would admit every script's digits
 COUNT = re.compile(r"[0-9]+")
@@ -153,6 +154,9 @@ def validate_file(loaded: LoadedFile, schema: dict[str, Any]) -> tuple[Any, list
         msg = "文件顶层应是“字段: 值”的映射"
         return None, [error(loaded.name, 1, "", msg, "schema")]
     pending = _pending(loaded)
+    quick = validated(document, schema, validator) if not pending else None
+    if quick is not None:  # valid: cerberus's own normalized document (generator.read.quick)
+        return quick, []
     if validator.validate(document) and not pending:
         return validator.document, []
     found = {(f.field): f for f in pending}
