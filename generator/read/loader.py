@@ -125,6 +125,8 @@ def nesting_depth(text: str) -> tuple[int, int]:
 def _bracket_depth(line: str, depth: int) -> tuple[int, int]:
     """Flow brackets open after this line, and the most open within it; quoted texts and
     comments do not count."""
+    if not any(bracket in line for bracket in "[]{}"):  # the usual line: nothing to count
+        return depth, depth
     quote, most = "", depth
     for i, char in enumerate(line):
         if quote:
