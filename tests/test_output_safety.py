@@ -431,3 +431,18 @@ def test_check_names_the_limit_of_an_amount(data: Path, tmp_path: Path) -> None:
     run = run_cli("check", changed)
     assert run.returncode == 1, run.stdout + run.stderr
     assert f"{project_file(data, 1)}:" in run.stdout and "10^15" in run.stdout
+
+
+@pytest.mark.parametrize("relative", ["../escape.docx", "a/../../escape.docx", "/abs.docx", "."])
+def test_a_staged_path_outside_the_staging_folder_is_refused(tmp_path: Path, relative: str) -> None:
+    from generator.write.outputs import Staging
+
+    staging = Staging(tmp_path / "out")
+    try:
+        with pytest.raises(ValueError, match="输出路径越界"):
+            staging.write(relative, b"x", "table")
+        staging.write("sub/../inside.docx", b"y", "table")  # stays inside: allowed
+        assert (staging.root / "inside.docx").read_bytes() == b"y"
+    finally:
+        staging.discard()
+    assert not list(tmp_path.rglob("escape.docx")) and not Path("/abs.docx").exists()

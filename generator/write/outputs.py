@@ -252,14 +252,21 @@ class Staging:
         title: str = "",
         source: str | None = None,
     ) -> OutputFile:
-        path = (self._real_root / relative).resolve()
-        if self._real_root not in path.parents:
-            raise ValueError(f"输出路径越界：{relative}")
+        path = self._inside(relative)
         if path.parent not in self._folders:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(path.parent)
         path.write_bytes(data)
         return self.record(OutputFile(relative, kind, project, title, source))
+
+    def _inside(self, relative: str) -> Path:
+        """The path of `relative` in the staging folder (made by us: no links inside, so the
+        path is checked as written, without asking the disk about every folder on the way)."""
+        root = str(self._real_root)
+        path = os.path.normpath(os.path.join(root, relative))
+        if not path.startswith(root + os.sep) or path == root:
+            raise ValueError(f"输出路径越界：{relative}")
+        return Path(path)
 
     def record(self, entry: OutputFile) -> OutputFile:
         """List a file written into the staging folder in the manifest (written again: listed
