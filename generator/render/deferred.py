@@ -265,11 +265,22 @@ def into_document(body: etree._Element, made: Deferred, prefix: str) -> Register
         tbl = children[index] if index < len(children) else None
         if tbl is None or tbl.tag != w("tbl"):
             raise Mismatch("place")
-        tbl.addprevious(etree.fromstring(stand_in(token, prefix, declare=True)))
-        body.remove(tbl)
+        _become_stand_in(tbl, token, prefix)
     register = Register()
     register.add(made)
     return register
+
+
+def _become_stand_in(tbl: etree._Element, token: str, prefix: str) -> None:
+    """The table emptied into its stand-in where it is (detaching a table from its document
+    costs more than freeing it)."""
+    tbl.clear()  # its attributes, rows and tail: as if it were removed
+    props = etree.SubElement(tbl, w("tblPr"))
+    etree.SubElement(props, w("tblCaption")).set(w("val"), token)
+    etree.SubElement(tbl, w("tblGrid"))
+    if tbl.prefix != prefix:  # WordprocessingML under two prefixes: the stand-in as written
+        tbl.addprevious(etree.fromstring(stand_in(token, prefix, declare=True)))
+        tbl.getparent().remove(tbl)
 
 
 # --- where the stand-ins are placed -----------------------------------------------------------
