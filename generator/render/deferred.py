@@ -37,7 +37,7 @@ from typing import Any
 from lxml import etree
 
 from generator.render import fonts
-from generator.render.ooxml import W_NS, any_styled, w
+from generator.render.ooxml import W_NS, any_styled, section_of, w
 from generator.render.typeset import (
     HEADINGS,
     keep_header_rows,
@@ -117,7 +117,7 @@ def template_width(document_xml: bytes, marker: str = "annex.") -> int:
     found = False
     for child in body:
         found = found or marker in "".join(child.itertext())
-        sect = child if child.tag == w("sectPr") else child.find(f"{w('pPr')}/{w('sectPr')}")
+        sect = child if child.tag == w("sectPr") else section_of(child)
         if found and sect is not None:
             return section_width(sect)
     return text_width(body)

@@ -141,6 +141,14 @@ _P, _PPR, _PSTYLE_TAG = f"{{{W_NS}}}p", f"{{{W_NS}}}pPr", f"{{{W_NS}}}pStyle"
 _VAL = f"{{{W_NS}}}val"
 
 
+PPR_TAG, SECT_PR_TAG = _PPR, f"{{{W_NS}}}sectPr"
+
+
+def section_of(p: etree._Element) -> etree._Element | None:
+    """p.find("pPr/sectPr"): the section break a paragraph carries."""
+    return grandchild(p, _PPR, SECT_PR_TAG)
+
+
 def style_node(p: etree._Element) -> etree._Element | None:
     """p.find("pPr/pStyle")."""
     return grandchild(p, _PPR, _PSTYLE_TAG)
@@ -178,13 +186,13 @@ def has_content(p: etree._Element) -> bool:
 
 def page_break_only(p: etree._Element) -> bool:
     """A paragraph holding nothing but page break(s)."""
-    if local(p) != "p" or has_content(p) or p.find(f"{w('pPr')}/{w('sectPr')}") is not None:
-        return False
-    return any(br.get(w("type")) == "page" for br in p.iter(w("br")))
+    if local(p) != "p" or not any(br.get(w("type")) == "page" for br in p.iter(w("br"))):
+        return False  # the usual paragraph: no page break, known without reading its text
+    return not has_content(p) and section_of(p) is None
 
 
 def is_empty(p: etree._Element) -> bool:
-    if local(p) != "p" or has_content(p) or p.find(f"{w('pPr')}/{w('sectPr')}") is not None:
+    if local(p) != "p" or has_content(p) or section_of(p) is not None:
         return False
     return not any(local(n) in ("br", "bookmarkStart") for n in p.iter())
 

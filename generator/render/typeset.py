@@ -4,6 +4,7 @@ a template in Word, WPS or LibreOffice. Deterministic: equal input, equal bytes.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 
@@ -12,11 +13,13 @@ from lxml import etree
 from generator.render import fonts
 from generator.render.ooxml import (
     PPR,
+    PPR_TAG,
     RPR,
     SECTPR,
     STYLE,
     Parts,
     ensure,
+    grandchild,
     has_content,
     is_empty,
     local,
@@ -24,6 +27,7 @@ from generator.render.ooxml import (
     ppr,
     read_parts,
     remove,
+    section_of,
     set_val,
     style_of,
     styled,
@@ -202,7 +206,7 @@ def outline_levels(styles: etree._Element) -> dict[str, int]:
     own: dict[str, tuple[str | None, int | None]] = {}
     for style in styles.findall(w("style")):
         based = style.find(w("basedOn"))
-        level = style.find(f"{w('pPr')}/{w('outlineLvl')}")
+        level = grandchild(style, PPR_TAG, w("outlineLvl"))
         own[style.get(w("styleId"))] = (
             based.get(w("val")) if based is not None else None,
             int(level.get(w("val"))) if level is not None else None,
@@ -269,11 +273,11 @@ def _become_break_before(p: etree._Element) -> None:
 
 def _hand_over_section_breaks(body: etree._Element) -> None:
     for p in blocks(body):
-        sect = p.find(f"{w('pPr')}/{w('sectPr')}")
+        sect = section_of(p)
         prev = p.getprevious()
         if sect is None or has_content(p) or prev is None or local(prev) != "p":
             continue
-        if prev.find(f"{w('pPr')}/{w('sectPr')}") is not None:
+        if section_of(prev) is not None:
             continue
         ppr(prev).append(sect)
         body.remove(p)
@@ -282,7 +286,7 @@ def _hand_over_section_breaks(body: etree._Element) -> None:
 def _drop_trailing_empties(body: etree._Element) -> None:
     items = blocks(body)
     while items and local(items[-1]) == "p" and (is_empty(items[-1]) or page_break_only(items[-1])):
-        if items[-1].find(f"{w('pPr')}/{w('sectPr')}") is not None:
+        if section_of(items[-1]) is not None:
             break
         body.remove(items.pop())
 
@@ -331,7 +335,7 @@ def table_widths(body: etree._Element) -> dict[etree._Element, int]:
     for child in body:
         pending.extend(child.iter(w("tbl")))
         name = local(child)
-        sect = child if name == "sectPr" else child.find(f"{w('pPr')}/{w('sectPr')}")
+        sect = child if name == "sectPr" else section_of(child)
         if sect is not None:
             widths.update(dict.fromkeys(pending, section_width(sect)))
             pending = []
@@ -358,19 +362,19 @@ def unwrap_toc_block(body: etree._Element) -> None:
 
 def find_toc(body: etree._Element) -> tuple[etree._Element, etree._Element, str] | None:
     """(first paragraph, last paragraph, instruction) of the body's TOC field."""
-    items = [child for child in body if local(child) == "p"]
-    for i, p in enumerate(items):
+    items = (child for child in body if local(child) == "p")  # read only up to the TOC's end
+    for p in items:
         instr = "".join(n.text or "" for n in p.iter(w("instrText")))
         if not instr.strip().startswith("TOC"):
             continue
-        depth = 0
-        for q in items[i:]:
+        depth, q = 0, p
+        for q in itertools.chain((p,), items):
             for node in q.iter(w("fldChar")):
                 kind = node.get(w("fldCharType"))
                 depth += {"begin": 1, "end": -1}.get(kind, 0)
                 if depth == 0:
                     return p, q, instr
-        return p, items[-1], instr
+        return p, q, instr  # never closed: up to the last paragraph
     return None
 
 
@@ -412,7 +416,7 @@ def restyle_annexes(body: etree._Element, toc_end: etree._Element, styles: etree
 def split_front_matter(body: etree._Element, toc_end: etree._Element) -> None:
     """Cover and contents in a section of their own without page numbers; the body numbered
     from 1. The section ends with the TOC's last paragraph (no empty paragraph, no blank page)."""
-    if toc_end.find(f"{w('pPr')}/{w('sectPr')}") is not None:
+    if section_of(toc_end) is not None:
         return
     first = _next_section(body, toc_end)  # the section the body starts in
     if first is None:
@@ -436,7 +440,7 @@ def _next_section(body: etree._Element, after: etree._Element) -> etree._Element
     while node is not None:
         if local(node) == "sectPr":
             return node
-        found = node.find(f"{w('pPr')}/{w('sectPr')}") if local(node) == "p" else None
+        found = section_of(node) if local(node) == "p" else None
         if found is not None:
             return found
         node = node.getnext()
@@ -457,10 +461,12 @@ def toc_entries(body: etree._Element, styles: etree._Element, toc: tuple) -> lis
             continue
         if not after or local(p) != "p":
             continue
-        direct = p.find(f"{w('pPr')}/{w('outlineLvl')}")
+        direct = grandchild(p, PPR_TAG, w("outlineLvl"))
         level = int(direct.get(w("val"))) if direct is not None else levels.get(style_of(p) or "")
+        if level is None or not low <= level + 1 <= high:
+            continue  # the text of the body's paragraphs is not read
         text = re.sub(r"\s+", " ", text_of(p)).strip()
-        if level is not None and low <= level + 1 <= high and text:
+        if text:
             entries.append((level + 1, text))
     return entries
 
@@ -476,7 +482,7 @@ def write_toc(
     entries = toc_entries(body, styles, toc)
     if not entries:
         return
-    keep = last.find(f"{w('pPr')}/{w('sectPr')}")
+    keep = section_of(last)
     anchor = first.getprevious()
     for p in _between(body, first, last):
         body.remove(p)
