@@ -19,8 +19,16 @@ from generator.render.templatedirs import TEMPLATES, template_dirs, template_pat
 from generator.write.headstart import charts_probably_cached
 from generator.write.names import NameBook, safe_name
 from generator.write.outlock import OutputLock
-from generator.write.outputs import ProjectKey, Staging, check_output, read_manifest, recover
+from generator.write.outputs import (
+    OutputFile,
+    ProjectKey,
+    Staging,
+    check_output,
+    read_manifest,
+    recover,
+)
 from generator.write.scheduler import (
+    Early,
     Workers,
     base_context,
     draw_and_render,
@@ -163,19 +171,23 @@ def build(
     if own:  # started now, importing while we prepare
         workers = start_workers(matplotlib=not charts_probably_cached([data_dir]))
         prewarm(workers, template_files(dirs), [data_dir])
+    output: Output | None = None
     try:
         say("读取并检查数据……")
         report, findings = prepare(data_dir, strict, workers)
         _require_project(report, project)
         say(f"绘制图表并生成文档（共 {len(plan_documents(report, project))} 份）……")
-        made = render_all(report, project, workers, dirs, data_dir)
+        findings = findings + _projects_gone(out, report)
+        output = Output(out, data_dir, dirs, report, project)
+        made = render_all(report, project, workers, dirs, data_dir, output.stage)
+        if pdf:
+            say("通过 LibreOffice 生成 PDF……")
+        files = output.finish(made, pdf)
     finally:
+        if output is not None:
+            output.close()
         if own and workers is not None:
             workers.shutdown(cancel_futures=True)
-    if pdf:
-        say("通过 LibreOffice 生成 PDF……")
-    findings = findings + _projects_gone(out, report)
-    files = write_output(out, data_dir, dirs, report, project, made, pdf)
     return BuildResult(out, files, findings)
 
 
@@ -209,12 +221,13 @@ class Made:
 
 def render_all(
     report: Report, project: str | None, workers: Workers | None, dirs: Templates,
-    data_dir: Path,
+    data_dir: Path, early: Early | None = None,
 ) -> Made:  # fmt: skip
-    """Draw and render every file of the year (or of one project)."""
+    """Draw and render every file of the year (or of one project); `early` is given the
+    letters and 自评表 as soon as they are made (generator.write.scheduler)."""
     jobs = plan_documents(report, project)
     extras = (workbook_bytes,) if project is None else ()
-    charts, rendered, made = draw_and_render(report, jobs, workers, dirs, data_dir, extras)
+    charts, rendered, made = draw_and_render(report, jobs, workers, dirs, data_dir, extras, early)
     return Made(jobs, charts, rendered, made[0] if made else None)
 
 
@@ -222,11 +235,12 @@ def write_output(
     out: Path, data_dir: Path, dirs: Templates, report: Report, project: str | None, made: Made,
     pdf: bool = False,
 ) -> int:  # fmt: skip
-    """Swap the files made into `out` (see `_write`); the number of files."""
-    return _write(
-        out, data_dir, dirs, report, project, made.jobs, made.charts, made.rendered, pdf,
-        made.workbook,
-    )  # fmt: skip
+    """Swap the files made into `out` (see `Output`); the number of files."""
+    output = Output(out, data_dir, dirs, report, project)
+    try:
+        return output.finish(made, pdf)
+    finally:
+        output.close()
 
 
 def _require_project(report: Report, project: str | None) -> None:
@@ -252,49 +266,80 @@ def _source_key(source: str | None, data_dir: Path) -> str | None:
         return Path(source).name
 
 
-def _write(
-    out: Path,
-    data_dir: Path,
-    dirs: Templates,
-    report: Report,
-    project: str | None,
-    jobs: list[Job],
-    charts: Charts,
-    rendered: list[bytes],
-    pdf: bool = False,
-    workbook: bytes | None = None,
-) -> int:
-    """Swap the new output in, holding the lock: crash leftovers first, then the checks again
-    (the folder may have changed while we rendered)."""
-    paths = [j.path for j in jobs] + [_chart_path(n, c) for n, c, _ in charts.values()]
-    _check_path_length(out, paths)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with OutputLock(out):
-        recover(out)
-        check_output(out, data_dir, dirs)
-        staging = Staging(
-            out, keep_existing=project is not None, project=_project_key(report, project, data_dir)
-        )
-        try:
-            for number, caption, png in charts.values():
-                title = f"图{number}：{caption}"
-                staging.write(_chart_path(number, caption), png, "chart", None, title)
-            for job, data in zip(jobs, rendered, strict=True):
-                source = _source_key(job.source, data_dir)
-                staging.write(job.path, data, job.kind, job.project, job.title, source)
-            if project is None:
-                path, title = workbook_path(report)
-                data = workbook if workbook is not None else workbook_bytes(report)
-                staging.write(path, data, "tables", None, title)
-            if pdf:
-                from generator.render.pdf import stage_pdfs
+class Output:
+    """The new output of one build, swapped in holding the output lock: the lock taken, crash
+    leftovers recovered and the checks made again (the folder may have changed while we
+    rendered) when the first files are staged — the letters and 自评表 while the disclosure
+    still renders (`stage`), or everything at the end (`finish`). The manifest lists the files
+    in one order whenever they were staged: charts, documents, workbook."""
 
-                stage_pdfs(staging, [job.path for job in jobs])
-            staging.commit({"year": report.year, "department": report.department.name})
-        except BaseException:
-            staging.discard()
-            raise
-    return len(staging.files) + 1
+    def __init__(
+        self, out: Path, data_dir: Path, dirs: Templates, report: Report, project: str | None
+    ) -> None:
+        self.out, self.data_dir, self.dirs = out, data_dir, dirs
+        self.report, self.project = report, project
+        self.lock: OutputLock | None = None
+        self.staging: Staging | None = None
+        self.staged: set[str] = set()  # written before `finish`
+
+    def stage(self, jobs: list[Job], rendered: list[bytes]) -> None:
+        """Write these documents into the staging folder now (listed by `finish`)."""
+        staging = self._open(jobs)
+        for job, data in zip(jobs, rendered, strict=True):
+            staging.put(job.path, data)
+            self.staged.add(job.path)
+
+    def finish(self, made: Made, pdf: bool = False) -> int:
+        """Everything staged and listed, then swapped in; the number of files."""
+        charted = [_chart_path(n, c) for n, c, _ in made.charts.values()]
+        _check_path_length(self.out, [j.path for j in made.jobs] + charted)
+        staging = self._open(made.jobs)
+        report, project = self.report, self.project
+        for number, caption, png in made.charts.values():
+            title = f"图{number}：{caption}"
+            staging.write(_chart_path(number, caption), png, "chart", None, title)
+        for job, data in zip(made.jobs, made.rendered, strict=True):
+            source = _source_key(job.source, self.data_dir)
+            if job.path not in self.staged:
+                staging.put(job.path, data)
+            staging.record(OutputFile(job.path, job.kind, job.project, job.title, source))
+        if project is None:
+            path, title = workbook_path(report)
+            data = made.workbook if made.workbook is not None else workbook_bytes(report)
+            staging.write(path, data, "tables", None, title)
+        if pdf:
+            from generator.render.pdf import stage_pdfs
+
+            stage_pdfs(staging, [job.path for job in made.jobs])
+        staging.commit({"year": report.year, "department": report.department.name})
+        self.staging = None  # swapped in: nothing to discard
+        return len(staging.files) + 1
+
+    def close(self) -> None:
+        """What is not swapped in goes; the lock is let go."""
+        try:
+            if self.staging is not None:
+                self.staging.discard()
+                self.staging = None
+        finally:
+            if self.lock is not None:
+                lock, self.lock = self.lock, None
+                lock.__exit__(None, None, None)
+
+    def _open(self, jobs: list[Job]) -> Staging:
+        if self.staging is not None:
+            return self.staging
+        out = self.out
+        _check_path_length(out, [j.path for j in jobs])
+        out.parent.mkdir(parents=True, exist_ok=True)
+        lock = OutputLock(out)
+        lock.__enter__()
+        self.lock = lock
+        recover(out)
+        check_output(out, self.data_dir, self.dirs)
+        key = _project_key(self.report, self.project, self.data_dir)
+        self.staging = Staging(out, keep_existing=self.project is not None, project=key)
+        return self.staging
 
 
 def workbook_path(report: Report) -> tuple[str, str]:

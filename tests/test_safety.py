@@ -124,6 +124,40 @@ def test_failed_build_leaves_previous_output(
     assert sorted(os.listdir(previous_output.parent)) == ["out"]  # no staging folder left
 
 
+def test_a_disclosure_failing_after_the_letters_were_staged_leaves_previous_output(
+    data: Path, previous_output: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The letters and 自评表 are staged while the disclosure renders (holding the output
+    lock); when the disclosure then fails, the staging folder goes, the lock is let go and
+    the previous output stays as it was."""
+    from generator import build as b
+    from generator.write import scheduler
+
+    class Boom(Exception):
+        pass
+
+    staged: list[int] = []
+    stage, record = b.Output.stage, scheduler._Dispatch._record
+
+    def counted(self, jobs, rendered):  # type: ignore[no-untyped-def]
+        staged.append(len(jobs))
+        return stage(self, jobs, rendered)
+
+    def failing(self, index, result):  # type: ignore[no-untyped-def]
+        if index == scheduler.THEN:
+            raise Boom("the disclosure failed")
+        return record(self, index, result)
+
+    monkeypatch.setattr(b.Output, "stage", counted)
+    monkeypatch.setattr(scheduler._Dispatch, "_record", failing)
+    before = snapshot(previous_output)
+    with pytest.raises(Boom):
+        b.build(data, previous_output)
+    assert staged and staged[0] > 20  # the letters and 自评表 were written first
+    assert snapshot(previous_output) == before
+    assert sorted(os.listdir(previous_output.parent)) == ["out"]  # no staging folder, no lock
+
+
 def test_interrupted_write_leaves_previous_output(
     data: Path, previous_output: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -133,16 +167,16 @@ def test_interrupted_write_leaves_previous_output(
     class Boom(Exception):
         pass
 
-    write = Staging.write
+    put = Staging.put  # every file staged goes through it
     calls = []
 
-    def failing_write(self, *args, **kwargs):
+    def failing_put(self, *args, **kwargs):
         calls.append(args[0])
         if len(calls) == 2:
             raise Boom("disk full")
-        return write(self, *args, **kwargs)
+        return put(self, *args, **kwargs)
 
-    monkeypatch.setattr(Staging, "write", failing_write)
+    monkeypatch.setattr(Staging, "put", failing_put)
     before = snapshot(previous_output)
     with pytest.raises(Boom):
         build(data, previous_output, project="东西部协作人才交流项目")

@@ -252,12 +252,16 @@ class Staging:
         title: str = "",
         source: str | None = None,
     ) -> OutputFile:
+        self.put(relative, data)
+        return self.record(OutputFile(relative, kind, project, title, source))
+
+    def put(self, relative: str, data: bytes) -> None:
+        """Write a file into the staging folder (listed in the manifest by `record`)."""
         path = self._inside(relative)
         if path.parent not in self._folders:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(path.parent)
         path.write_bytes(data)
-        return self.record(OutputFile(relative, kind, project, title, source))
 
     def _inside(self, relative: str) -> Path:
         """The path of `relative` in the staging folder (made by us: no links inside, so the

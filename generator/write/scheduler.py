@@ -262,9 +262,13 @@ def _extra(payload: Payload, make: Callable[[Report], bytes]) -> list[bytes]:
 # --- the main process's side -----------------------------------------------------------------
 
 
+Early = Callable[[list[Any], list[bytes]], None]  # the letters' and 自评表' jobs and bytes
+
+
 def draw_and_render(
     report: Report, jobs: list[Any], workers: Workers | None, templates: Templates | None = None,
     data_dir: Path | None = None, extras: tuple[Callable[[Report], bytes], ...] = (),
+    early: Early | None = None,
 ) -> tuple[Charts, list[bytes], list[bytes]]:  # fmt: skip
     """Every chart and every document of `jobs` (in order), and the bytes of each of `extras`
     (top-level functions of the report, such as the workbook). The letters and 自评表 are
@@ -279,7 +283,7 @@ def draw_and_render(
     if workers is None:
         drawn, first, rest, made = work.local()
     else:
-        drawn, first, rest, made = work.parallel(workers)
+        drawn, first, rest, made = work.parallel(workers, early)
     for spec, png in zip(missing, drawn, strict=True):
         chartcache.store(spec, png)
         pngs[spec.name] = png
@@ -347,7 +351,7 @@ class _Work:
         return drawn, first, [data for data, _ in made], extras
 
     def parallel(
-        self, workers: Workers
+        self, workers: Workers, early: Early | None = None
     ) -> tuple[list[bytes], list[bytes], list[bytes], list[bytes]]:
         """The charts drawn by the chart worker while the others render the letters and
         自评表 (in chunks, to whichever worker is free); then the disclosure, to the first
@@ -373,7 +377,13 @@ class _Work:
                     self.templates)  # fmt: skip
 
         eager = placement is None  # without bodies handed over, the disclosure fills them all
-        dispatch = _Dispatch(workers, tasks, len(chunks), draw, charted, eager)
+
+        def done(results: list[Any]) -> None:
+            """The letters and 自评表 are made: given to `early` while the disclosure renders."""
+            if early is not None:
+                early(self.plain, [data for result in results for data, _ in result])
+
+        dispatch = _Dispatch(workers, tasks, len(chunks), draw, charted, eager, done)
         results, drawn, first = dispatch.run()
         made = [pair for result in results[: len(chunks)] for pair in result]
         extras = [data for result in results[len(chunks) :] for data in result]
@@ -389,6 +399,7 @@ class _Dispatch:
     def __init__(
         self, workers: Workers, tasks: list[tuple], needed: int, draw: tuple | None,
         then: Callable[[list[Any], list[bytes]], tuple | None], eager: bool = True,
+        done: Callable[[list[Any]], None] | None = None,
     ) -> None:  # fmt: skip
         self.tasks, self.needed, self.draw, self.then = tasks, needed, draw, then
         self.eager = eager
@@ -400,6 +411,7 @@ class _Dispatch:
         self.running: dict[Future, tuple[ProcessPoolExecutor, int]] = {}
         self.waiting = True  # for `then`
         self.drew = draw is not None  # the chunks started while the charts were drawn
+        self.done: Callable[[list[Any]], None] | None = done
 
     def run(self) -> tuple[list[Any], list[bytes], list[bytes]]:
         if self.draw is not None:
@@ -412,7 +424,16 @@ class _Dispatch:
                 self.free.append(pool)
                 self._record(index, future.result())
             self._fill()
+            self._chunks_done()
         return self.results, self.drawn, self.first
+
+    def _chunks_done(self) -> None:
+        """Once the first `needed` tasks are done (the disclosure then renders alone), hand
+        their results to `done` (the build writes those documents meanwhile)."""
+        if self.done is None or any(self.results[i] is None for i in range(self.needed)):
+            return
+        done, self.done = self.done, None
+        done(self.results[: self.needed])
 
     def _record(self, index: int, result: Any) -> None:
         if index == DRAW:
