@@ -394,7 +394,8 @@ class _Dispatch:
     """Tasks (function and arguments) to whichever worker is free, in order: the chart worker
     draws first (`draw`), the document workers take the chunks; once the charts and the first
     `needed` tasks are done, `then(results, drawn)` gives the task that needs them (the
-    disclosure), which goes to the next free worker ahead of the rest."""
+    disclosure), which goes to the next free worker ahead of the rest; `done(results)` is then
+    given the first `needed` results (the build writes those documents meanwhile)."""
 
     def __init__(
         self, workers: Workers, tasks: list[tuple], needed: int, draw: tuple | None,
