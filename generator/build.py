@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -278,7 +279,7 @@ class Output:
     ) -> None:
         self.out, self.data_dir, self.dirs = out, data_dir, dirs
         self.report, self.project = report, project
-        self.lock: OutputLock | None = None
+        self.held = ExitStack()  # the output lock, once taken
         self.staging: Staging | None = None
         self.staged: set[str] = set()  # written before `finish`
 
@@ -317,14 +318,10 @@ class Output:
 
     def close(self) -> None:
         """What is not swapped in goes; the lock is let go."""
-        try:
+        with self.held:
             if self.staging is not None:
                 self.staging.discard()
                 self.staging = None
-        finally:
-            if self.lock is not None:
-                lock, self.lock = self.lock, None
-                lock.__exit__(None, None, None)
 
     def _open(self, jobs: list[Job]) -> Staging:
         if self.staging is not None:
@@ -332,9 +329,7 @@ class Output:
         out = self.out
         _check_path_length(out, [j.path for j in jobs])
         out.parent.mkdir(parents=True, exist_ok=True)
-        lock = OutputLock(out)
-        lock.__enter__()
-        self.lock = lock
+        self.held.enter_context(OutputLock(out))
         recover(out)
         check_output(out, self.data_dir, self.dirs)
         key = _project_key(self.report, self.project, self.data_dir)

@@ -21,9 +21,7 @@ from generator.write import diskcache
 
 KIND = "files"
 CODE = ("read/loader.py", "read/validate.py", "read/quick.py", "read/schema.py", "read/dataset.py",
-        "findings.py",
-        "errors.py",
-        "read/fast.py")  # fmt: skip
+        "read/fast.py", "findings.py", "errors.py")  # fmt: skip
 PARALLEL_FROM = 40  # fewer uncached project files are read in the main process
 CHUNKS_PER_WORKER = 3
 

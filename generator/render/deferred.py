@@ -37,7 +37,7 @@ from typing import Any
 from lxml import etree
 
 from generator.render import fonts
-from generator.render.ooxml import W_NS, any_styled, section_of, w
+from generator.render.ooxml import W_NS, any_styled, grandchild, section_of, w
 from generator.render.typeset import (
     HEADINGS,
     keep_header_rows,
@@ -274,13 +274,13 @@ def into_document(body: etree._Element, made: Deferred, prefix: str) -> Register
 def _become_stand_in(tbl: etree._Element, token: str, prefix: str) -> None:
     """The table emptied into its stand-in where it is (detaching a table from its document
     costs more than freeing it)."""
-    tbl.clear()  # its attributes, rows and tail: as if it were removed
-    props = etree.SubElement(tbl, w("tblPr"))
-    etree.SubElement(props, w("tblCaption")).set(w("val"), token)
-    etree.SubElement(tbl, w("tblGrid"))
+    made = etree.fromstring(stand_in(token, prefix, declare=True))
     if tbl.prefix != prefix:  # WordprocessingML under two prefixes: the stand-in as written
-        tbl.addprevious(etree.fromstring(stand_in(token, prefix, declare=True)))
+        tbl.addprevious(made)
         tbl.getparent().remove(tbl)
+        return
+    tbl.clear()  # its attributes, rows and tail: as if it were removed
+    tbl.extend(list(made))
 
 
 # --- where the stand-ins are placed -----------------------------------------------------------
@@ -325,7 +325,7 @@ def splice(xml: bytes, register: Register, prefix: str) -> bytes:
 
 
 def _token(tbl: etree._Element, nonce: str) -> str | None:
-    caption = tbl.find(f"{w('tblPr')}/{w('tblCaption')}")
+    caption = grandchild(tbl, w("tblPr"), w("tblCaption"))
     value = caption.get(w("val")) if caption is not None else None
     return value if value is not None and value.startswith(_PREFIX + nonce) else None
 

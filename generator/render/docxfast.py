@@ -178,10 +178,12 @@ def _shell_key(entry: Entry, preset: str | None) -> str:
 
 def _load_shell(key: str) -> Shell | None:
     found = diskcache.load_object("shells", key)
+    if found is diskcache.MISSING:
+        return None
     try:
         members, styles_xml, chosen = found
         return Shell({m.name: m for m in members}, styles_xml, chosen)
-    except Exception:  # noqa: BLE001 - absent or damaged: recomputed
+    except Exception:  # noqa: BLE001 - an entry of another shape: recomputed
         return None
 
 

@@ -137,26 +137,33 @@ def text_of(node: etree._Element) -> str:
     return "".join(" " if item.tag == _TAB else item.text or "" for item in node.iter(_T, _TAB))
 
 
-_P, _PPR, _PSTYLE_TAG = f"{{{W_NS}}}p", f"{{{W_NS}}}pPr", f"{{{W_NS}}}pStyle"
-_VAL = f"{{{W_NS}}}val"
-
-
-PPR_TAG, SECT_PR_TAG = _PPR, f"{{{W_NS}}}sectPr"
+_P, PPR_TAG, _PSTYLE_TAG = f"{{{W_NS}}}p", f"{{{W_NS}}}pPr", f"{{{W_NS}}}pStyle"
+SECT_PR_TAG, _VAL = f"{{{W_NS}}}sectPr", f"{{{W_NS}}}val"
 
 
 def section_of(p: etree._Element) -> etree._Element | None:
     """p.find("pPr/sectPr"): the section break a paragraph carries."""
-    return grandchild(p, _PPR, SECT_PR_TAG)
+    return grandchild(p, PPR_TAG, SECT_PR_TAG)
 
 
 def style_node(p: etree._Element) -> etree._Element | None:
     """p.find("pPr/pStyle")."""
-    return grandchild(p, _PPR, _PSTYLE_TAG)
+    return grandchild(p, PPR_TAG, _PSTYLE_TAG)
 
 
 def style_of(p: etree._Element) -> str | None:
     node = style_node(p)
     return node.get(_VAL) if node is not None else None
+
+
+def style_by_id(styles: etree._Element | None, style_id: str) -> etree._Element | None:
+    """The style of a styles part with this styleId (None without one, or without styles)."""
+    if styles is None:
+        return None
+    for style in styles.iterchildren(f"{{{W_NS}}}style"):
+        if style.get(f"{{{W_NS}}}styleId") == style_id:
+            return style
+    return None
 
 
 def styled(root: etree._Element, names: Iterable[str]) -> Iterator[etree._Element]:
@@ -168,7 +175,7 @@ def styled(root: etree._Element, names: Iterable[str]) -> Iterator[etree._Elemen
             continue
         holder = node.getparent()
         p = holder.getparent()
-        if holder.tag == _PPR and p is not None and p.tag == _P and style_node(p) is node:
+        if holder.tag == PPR_TAG and p is not None and p.tag == _P and style_node(p) is node:
             yield p
 
 

@@ -29,6 +29,8 @@ from generator.render.ooxml import (
     remove,
     section_of,
     set_val,
+    style_by_id,
+    style_node,
     style_of,
     styled,
     text_of,
@@ -112,13 +114,6 @@ def typeset_body(body: etree._Element, styles: etree._Element) -> None:
 # --- styles -----------------------------------------------------------------------------
 
 
-def _style(styles: etree._Element, style_id: str) -> etree._Element | None:
-    for style in styles.findall(w("style")):
-        if style.get(w("styleId")) == style_id:
-            return style
-    return None
-
-
 def _section(style: etree._Element, tag: str) -> etree._Element:
     return ensure(style, tag, STYLE)
 
@@ -128,7 +123,7 @@ def enforce_styles(styles: etree._Element, preset: fonts.FontPreset) -> None:
     next paragraph; heading and title colours and bold left by python-docx removed."""
     _languages(styles)
     for style_id, (role, size) in HIERARCHY.items():
-        style = _style(styles, style_id)
+        style = style_by_id(styles, style_id)
         if style is None:
             continue
         rpr = _section(style, "rPr")
@@ -150,7 +145,7 @@ def enforce_styles(styles: etree._Element, preset: fonts.FontPreset) -> None:
         if (style.get(w("styleId")) or "").endswith("Char"):
             for node in style.iter(w("color")):
                 node.getparent().remove(node)
-    table_text = _style(styles, "TableText")
+    table_text = style_by_id(styles, "TableText")
     if table_text is not None:  # justified text in narrow cells spreads out: flush left
         set_val(_section(table_text, "pPr"), "jc", PPR, val="left")
     add_annex_styles(styles)
@@ -181,7 +176,8 @@ def add_annex_styles(styles: etree._Element) -> None:
     letters and tables annexed to a document with a table of contents."""
     for level in range(1, 5):
         style_id = f"{ANNEX}Heading{level}"
-        if _style(styles, f"Heading{level}") is None or _style(styles, style_id) is not None:
+        heading = style_by_id(styles, f"Heading{level}")
+        if heading is None or style_by_id(styles, style_id) is not None:
             continue
         style = _new_style(styles, style_id, f"Annex Heading {level}", f"Heading{level}")
         set_val(_section(style, "pPr"), "outlineLvl", PPR, val="9")
@@ -190,7 +186,7 @@ def add_annex_styles(styles: etree._Element) -> None:
 def add_toc_styles(styles: etree._Element) -> None:
     """TOC1..3 (Word's 'toc n'): flush, indented per level, page number at a dotted right tab."""
     for level in range(1, 4):
-        if _style(styles, f"TOC{level}") is not None:
+        if style_by_id(styles, f"TOC{level}") is not None:
             continue
         style = _new_style(styles, f"TOC{level}", f"toc {level}", "Normal")
         style.attrib.pop(w("customStyle"))
@@ -384,7 +380,7 @@ PLAIN = (None, "Normal", "Flush")
 
 def promote_subheadings(body: etree._Element, styles: etree._Element) -> None:
     """A plain paragraph that is only a （一） line is a Heading 3 (楷体, kept with its text)."""
-    if _style(styles, "Heading3") is None:
+    if style_by_id(styles, "Heading3") is None:
         return
     for p in body.findall(w("p")):
         if style_of(p) in PLAIN and SUBHEADING.match(text_of(p).strip()):
@@ -410,7 +406,7 @@ def restyle_annexes(body: etree._Element, toc_end: etree._Element, styles: etree
         elif style == "Heading1" and p.getparent() is body:
             inside = False
         elif inside and style in HEADINGS and f"{ANNEX}{style}" in known:
-            p.find(f"{w('pPr')}/{w('pStyle')}").set(w("val"), f"{ANNEX}{style}")
+            style_node(p).set(w("val"), f"{ANNEX}{style}")
 
 
 def split_front_matter(body: etree._Element, toc_end: etree._Element) -> None:

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from lxml import etree
 
-from generator.render.ooxml import PPR, local, ppr, set_val, style_of, styled, text_of, w
+from generator.render.ooxml import (
+    PPR,
+    local,
+    ppr,
+    set_val,
+    style_by_id,
+    style_of,
+    styled,
+    text_of,
+    w,
+)
 
 SIGNATURE = "LetterSignature"
 DATE = "LetterDate"
@@ -61,9 +71,5 @@ def centre_signatures(body: etree._Element, styles: etree._Element | None = None
 
 
 def style_indent(styles: etree._Element | None, style_id: str) -> etree._Element | None:
-    if styles is None:
-        return None
-    for style in styles.findall(w("style")):
-        if style.get(w("styleId")) == style_id:
-            return style.find(f"{w('pPr')}/{w('ind')}")
-    return None
+    style = style_by_id(styles, style_id)
+    return style.find(f"{w('pPr')}/{w('ind')}") if style is not None else None

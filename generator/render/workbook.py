@@ -11,6 +11,7 @@ import math
 import re
 import zipfile
 from copy import copy
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -150,35 +151,45 @@ def _data_row(
         cell = ws.cell(row, col)
         if isinstance(value, Decimal):
             cell.value = value.quantize(CENT)
-            style: tuple = ("amount", data.total)
+            style = CellStyle("right", amount=True, bold=data.total)
         elif value is not None:
             cell.value = str(value)
             indent = max(data.level - 1, 0) if classified and column.kind == "label" else 0
             align = "left" if column.kind in ("label", "code") else "center"
-            style = (align, indent, data.total)
+            style = CellStyle(align, indent, bold=data.total)
         else:
-            style = ("empty", data.total)
+            style = CellStyle(None, bold=data.total)
         _style(cell, style, styles)
 
 
-Styles = dict[tuple, Any]  # of one workbook: each data cell style by what it is
+@dataclass(frozen=True)
+class CellStyle:
+    """A data cell's look: boxed, aligned (None: not set), amounts in #,##0.00, bold totals."""
+
+    align: str | None
+    indent: int = 0
+    amount: bool = False
+    bold: bool = False
 
 
-def _style(cell: Any, style: tuple, styles: Styles) -> None:
-    """A data cell's border, format, alignment and font; set the first time a style is met,
-    copied from then on (openpyxl hashes every style object it is given: the bulk of writing
-    a large table; the styles it registers, in the same order, are the same)."""
+Styles = dict[CellStyle, Any]  # of one workbook: openpyxl's style array of each CellStyle
+
+
+def _style(cell: Any, style: CellStyle, styles: Styles) -> None:
+    """Set the first time a style is met, copied from then on (openpyxl hashes every style
+    object it is given: the bulk of writing a large table; the styles it registers, in the
+    same order, are the same)."""
     known = styles.get(style)
     if known is not None:
         cell._style = copy(known)  # noqa: SLF001 - openpyxl's own way of copying a style
         return
     cell.border = BOX
-    if style[0] == "amount":
+    if style.amount:
         cell.number_format = AMOUNT_FORMAT
-        cell.alignment = Alignment(horizontal="right", vertical="center")
-    elif style[0] != "empty":
-        cell.alignment = Alignment(horizontal=style[0], vertical="center", indent=style[1])
-    if style[-1]:
+    if style.align is not None:
+        horizontal, indent = style.align, style.indent
+        cell.alignment = Alignment(horizontal=horizontal, vertical="center", indent=indent)
+    if style.bold:
         cell.font = Font(bold=True)
     styles[style] = copy(cell._style)  # noqa: SLF001
 

@@ -239,9 +239,11 @@ class Staging:
         return list(self._files.values())
 
     def _remove(self, relative: str) -> None:
-        path = (self.root / relative).resolve()
-        if self.root.resolve() in path.parents:
-            path.unlink(missing_ok=True)
+        """A file the manifest lists, removed from the copy (a path outside it: ignored)."""
+        try:
+            self._inside(relative).unlink(missing_ok=True)
+        except ValueError:
+            return
 
     def write(
         self,

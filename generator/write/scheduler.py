@@ -380,10 +380,10 @@ class _Work:
 
         def done(results: list[Any]) -> None:
             """The letters and 自评表 are made: given to `early` while the disclosure renders."""
-            if early is not None:
-                early(self.plain, [data for result in results for data, _ in result])
+            early(self.plain, [data for result in results for data, _ in result])
 
-        dispatch = _Dispatch(workers, tasks, len(chunks), draw, charted, eager, done)
+        finished = done if early is not None else None
+        dispatch = _Dispatch(workers, tasks, len(chunks), draw, charted, eager, finished)
         results, drawn, first = dispatch.run()
         made = [pair for result in results[: len(chunks)] for pair in result]
         extras = [data for result in results[len(chunks) :] for data in result]
